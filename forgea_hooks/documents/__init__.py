@@ -1,0 +1,1 @@
+"""Reading and parsing: a path becomes text, text becomes a Document. Nothing here knows of rules."""

@@ -1,0 +1,68 @@
+"""YAML front matter: its values as strings (a pin such as 16.10 must not become the float 16.1) and
+the line of each top-level key."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+_OPEN = re.compile(r"\A---[ \t]*\r?\n")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+MAX_FRONT_MATTER = 64 * 1024
+
+
+class _StringLoader(yaml.SafeLoader):
+    """The safe loader, but every plain scalar stays the text that was written."""
+
+
+_StringLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:null"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class FrontMatter:
+    data: dict[str, Any] | None
+    lines: dict[str, int]
+    end_line: int  # last line of the block (the closing ---), 0 when there is none
+    error: str | None = None
+    error_line: int = 1
+
+
+def split(text: str) -> FrontMatter:
+    opening = _OPEN.match(text)
+    if opening is None:
+        return FrontMatter(None, {}, 0)
+    close = _CLOSE.search(text, opening.end())
+    if close is None:
+        return FrontMatter(None, {}, 0)
+    body = text[opening.end() : close.start()]
+    end_line = text.count("\n", 0, close.start()) + 1
+    if len(body) > MAX_FRONT_MATTER:
+        return FrontMatter(None, {}, end_line, f"front matter is over {MAX_FRONT_MATTER} bytes")
+    try:
+        # Anchors and aliases have no use in doc metadata and are how "billion laughs" bombs are built.
+        for event in yaml.parse(body, Loader=_StringLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = event.start_mark.line + 2 if event.start_mark else 1
+                return FrontMatter(None, {}, end_line, "front matter uses YAML anchors or aliases", line)
+        node = yaml.compose(body, Loader=_StringLoader)
+        data = yaml.load(body, Loader=_StringLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        return FrontMatter(None, {}, end_line, f"front matter is not valid YAML: {_first_line(exc)}", line)
+    if data is None:
+        return FrontMatter({}, {}, end_line)
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        return FrontMatter(None, {}, end_line, "front matter is not a mapping of keys to values")
+    lines = {str(key.value): key.start_mark.line + 2 for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
+    return FrontMatter({str(key): value for key, value in data.items()}, lines, end_line)
+
+
+def _first_line(exc: yaml.YAMLError) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__

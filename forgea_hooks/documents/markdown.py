@@ -1,0 +1,319 @@
+"""Markdown text -> Document, through markdown-it-py's CommonMark tokens (lines from ``token.map``).
+
+Code blocks and HTML comments never become structure because only paragraphs, headings, lists and
+tables are read from the token tree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from forgea_hooks.documents import frontmatter
+from forgea_hooks.model import (
+    Block,
+    Decision,
+    Document,
+    Entry,
+    Field,
+    Link,
+    Report,
+    Section,
+    StatusLine,
+    Table,
+    TableRow,
+)
+
+REPORT_HEADING = "required official documentation"
+DECISION_HEADING = "documentation coverage decision"
+HEAD_KEYS = frozenset({"technology", "path"})
+
+KEY_ALIASES = {
+    "decision it informs": "what decision it informs",
+    "version pin": "exact version requirement",
+    "required version pin": "exact version requirement",
+    "canonical path": "path",
+    "official sources": "official source",
+}
+
+_MARKUP = "*_`"
+_KEY = re.compile(
+    r"^\s*(?P<open>\*\*|__|`)?\s*(?P<key>[^:`*_\[\]()<>]{1,80}?)\s*(?(open)(?P=open)?)\s*:(?!//)"
+    r"\s*(?(open)(?P=open)?)\s*"
+)
+_STATUS = re.compile(
+    r"^`?(?P<concept>[^`:\s][^`:]*?):`?\s+`?(?P<source>\S+?)`?\s+(?:—|–|--|-)\s+"
+    r"`?(?P<status>approved|pending|missing|deprecated)`?\.?\s*$",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"https?://[^\s<>()\[\]`\"']+", re.IGNORECASE)
+_DISABLE = re.compile(r"<!--\s*forgea-hooks:\s*disable=([\w\s,-]+?)\s*-->")
+_TRAILING_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
+_DASHES = re.compile(r"\s*(?:—|–|--|-)\s*")
+
+_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def canonical_key(raw: str) -> str:
+    key = " ".join(raw.strip(_MARKUP + " ").casefold().split())
+    return KEY_ALIASES.get(key, key)
+
+
+def heading_name(title: str) -> str:
+    """Heading text as the spec matches it; a trailing ``(required)``-style suffix is dropped."""
+    title = _TRAILING_QUALIFIER.sub("", title)
+    kept = "".join(
+        char for char in title if unicodedata.category(char)[0] in "LNZ" or char in "-—–.&/#+:"
+    )
+    name = " ".join(kept.replace("*", " ").replace("_", " ").casefold().split())
+    return name.strip(" :")
+
+
+def decision_value(text: str) -> str | None:
+    words = heading_name(text.replace("\n", " "))
+    words = _DASHES.sub(" - ", words)
+    return {
+        "documentation complete": "complete",
+        "documentation partial - extension required": "partial",
+        "documentation missing - blocked": "missing",
+    }.get(words)
+
+
+def split_key(text: str) -> tuple[str, str] | None:
+    """``Key: value`` of a list item's first line, or None for a plain item."""
+    match = _KEY.match(text)
+    if match is None or match["key"].strip().casefold() in ("http", "https"):
+        return None
+    return match["key"].strip(), text[match.end() :].strip()
+
+
+def parse(text: str, path: str, relpath: str, kind: str) -> tuple[Document, list[tuple[int, str]]]:
+    """Parse ``text``; returns the document and problems (line, message) that make it invalid."""
+    problems: list[tuple[int, str]] = []
+    doc = Document(path=path, relpath=relpath, kind=kind)
+    front = frontmatter.split(text)
+    if front.end_line:
+        if front.error:
+            problems.append((front.error_line, front.error))
+        else:
+            doc.front_matter = front.data
+            doc.front_matter_lines = front.lines
+        # Blank the block rather than cut it, so every later line keeps its number.
+        lines = text.split("\n")
+        text = "\n" * front.end_line + "\n".join(lines[front.end_line :])
+    root = SyntaxTreeNode(_PARSER.parse(text))
+    _Builder(doc).build(root)
+    _fill_views(doc)
+    return doc, problems
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.section = Section(title="", name="", level=0, line=1)
+        doc.sections.append(self.section)
+        self.open_entry: Entry | None = None
+
+    def build(self, root: SyntaxTreeNode) -> None:
+        for node in root.children:
+            self._block(node)
+        self._scan_inline_extras(root)
+
+    def _block(self, node: SyntaxTreeNode) -> None:
+        kind = node.type
+        if kind == "heading":
+            title = _inline_text(node)
+            self.section = Section(title=title, name=heading_name(title), level=int(node.tag[1]), line=_line(node))
+            self.doc.sections.append(self.section)
+            self.open_entry = None
+        elif kind == "paragraph":
+            self.section.paragraphs.append(Block(_inline_text(node), _line(node)))
+            self.open_entry = None
+        elif kind in ("bullet_list", "ordered_list"):
+            self._list(node)
+        elif kind == "table":
+            self.section.tables.append(_table(node))
+            self.open_entry = None
+        elif kind != "html_block":
+            self.open_entry = None
+
+    def _list(self, node: SyntaxTreeNode) -> None:
+        for item in node.children:
+            first = _first_paragraph(item)
+            if first is None:
+                self.open_entry = None
+                continue
+            text = _inline_text(first)
+            status = _STATUS.match(text.split("\n", 1)[0].strip())
+            if status:
+                self.doc.status_lines.append(
+                    StatusLine(status["concept"].strip(), status["source"], status["status"].lower(), _line(first))
+                )
+                continue
+            field = _field(item, first)
+            if field is None:
+                self.section.items.append(Block(text, _line(first)))
+                self.open_entry = None
+                continue
+            if field.key in HEAD_KEYS:
+                entry = Entry(head=field)
+                entry.fields.append(field)
+                # Fields nested under the head item are the entry's fields, not a list value.
+                entry.fields.extend(field.items)
+                field.items = []
+                self.section.entries.append(entry)
+                self.open_entry = entry
+            elif self.open_entry is not None:
+                self.open_entry.fields.append(field)
+            else:
+                self.section.fields.append(field)
+
+    def _scan_inline_extras(self, root: SyntaxTreeNode) -> None:
+        """Links and inline-disable comments: read from every text-bearing node, never from code."""
+        for node in root.walk():
+            if node.type == "inline" and node.map:
+                for offset, line_text in enumerate(node.content.split("\n")):
+                    line = node.map[0] + 1 + offset
+                    self._comment(line_text, line)
+                    for url in _URL.findall(_strip_code_spans(line_text)):
+                        self.doc.links.append(Link(url.rstrip(".,;:!?*_"), line))
+            elif node.type == "html_block" and node.map:
+                for offset, line_text in enumerate(node.content.split("\n")):
+                    self._comment(line_text, node.map[0] + 1 + offset)
+
+    def _comment(self, text: str, line: int) -> None:
+        for match in _DISABLE.finditer(text):
+            rules = frozenset(rule.strip() for rule in match.group(1).split(",") if rule.strip())
+            target = line + 1
+            self.doc.disabled[target] = self.doc.disabled.get(target, frozenset()) | rules
+
+
+def _field(item: SyntaxTreeNode, first: SyntaxTreeNode) -> Field | None:
+    text = _inline_text(first)
+    head, _, rest = text.partition("\n")
+    parts = split_key(head)
+    if parts is None:
+        return None
+    raw_key, value = parts
+    if rest.strip():
+        value = " ".join([value, *rest.split()]).strip()
+    field = Field(key=canonical_key(raw_key), raw_key=raw_key, value=value, line=_line(first))
+    for child in item.children:
+        if child.type in ("bullet_list", "ordered_list"):
+            for sub in child.children:
+                paragraph = _first_paragraph(sub)
+                if paragraph is None:
+                    continue
+                nested = _field(sub, paragraph)
+                if nested is None:
+                    sub_text = " ".join(_inline_text(paragraph).split())
+                    nested = Field(key="", raw_key="", value=sub_text, line=_line(paragraph))
+                field.items.append(nested)
+    return field
+
+
+def _table(node: SyntaxTreeNode) -> Table:
+    headers: list[str] = []
+    rows: list[TableRow] = []
+    for part in node.children:
+        for row in part.children:
+            cells = [_inline_text(cell) for cell in row.children]
+            if part.type == "thead":
+                headers = [canonical_key(cell) for cell in cells]
+            else:
+                rows.append(TableRow(dict(zip(headers, (cell.strip() for cell in cells))), _line(row)))
+    return Table(headers, rows, _line(node))
+
+
+def _first_paragraph(item: SyntaxTreeNode) -> SyntaxTreeNode | None:
+    for child in item.children:
+        if child.type == "paragraph":
+            return child
+        if child.type != "html_block":
+            return None
+    return None
+
+
+def _inline_text(node: SyntaxTreeNode) -> str:
+    for child in node.children:
+        if child.type == "inline":
+            return child.content.strip()
+    return ""
+
+
+def _line(node: SyntaxTreeNode) -> int:
+    return node.map[0] + 1 if node.map else 1
+
+
+def _strip_code_spans(text: str) -> str:
+    return re.sub(r"`[^`]*`", " ", text)
+
+
+def _reports(sections: list[Section]) -> Iterator[Report]:
+    """Split a gatekeeper file into reports: one starts at each REQUIRED OFFICIAL DOCUMENTATION heading."""
+    starts = [index for index, section in enumerate(sections) if section.name == REPORT_HEADING]
+    if not starts:
+        yield Report(line=1, references=_references(sections[:1]), sections=sections)
+        return
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(sections)
+        before = sections[starts[number - 1] + 1 : start] if number else sections[:start]
+        yield Report(line=sections[start].line, references=_references(before), sections=sections[start:end])
+
+
+def _references(sections: list[Section]) -> list[Block]:
+    return [
+        block
+        for section in sections
+        for block in section.paragraphs
+        if block.text.startswith(("Referencing", "Reference:"))
+    ]
+
+
+def _fill_views(doc: Document) -> None:
+    if doc.kind == "gatekeeper-report":
+        doc.reports = list(_reports(doc.sections))
+        for report in doc.reports:
+            section = report.section(DECISION_HEADING)
+            if section is not None:
+                first = section.paragraphs[0] if section.paragraphs else None
+                text = first.text if first else ""
+                report.decision = Decision(text, decision_value(text), first.line if first else section.line)
+    elif doc.kind == "registry":
+        for section in doc.sections:
+            for table in section.tables:
+                if "technology" in table.headers and doc.table is None:
+                    doc.table = table
+    elif doc.kind == "official-doc":
+        _official_metadata(doc)
+
+
+_FRONT_MATTER_KEYS = {
+    "technology": "technology",
+    "version": "exact version requirement",
+    "official_source": "official source",
+    "status": "status",
+}
+
+
+def _official_metadata(doc: Document) -> None:
+    """Metadata from front matter, else from the document's first list of fields."""
+    if doc.front_matter:
+        for raw, key in _FRONT_MATTER_KEYS.items():
+            if raw in doc.front_matter:
+                value = doc.front_matter[raw]
+                text = "" if value is None else str(value) if not isinstance(value, (list, dict)) else ""
+                line = doc.front_matter_lines.get(raw, 1)
+                doc.metadata[key] = Field(key=key, raw_key=raw, value=text, line=line)
+        if doc.metadata:
+            return
+    for section in doc.sections:
+        fields = [field for entry in section.entries for field in entry.fields] or section.fields
+        if fields:
+            for field in fields:
+                doc.metadata.setdefault(field.key, field)
+            return

@@ -1,0 +1,49 @@
+"""Read a path safely: text, or the reason it cannot be read as a doc."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """Why a file is not text the tool can check: becomes a ``file-invalid`` finding."""
+
+    reason: str
+
+
+def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Unreadable:
+    try:
+        if path.is_dir():
+            return Unreadable("is a directory, not a file")
+        size = path.stat().st_size
+    except OSError as exc:
+        return Unreadable(_os_reason(exc))
+    if size > max_bytes:
+        return Unreadable(f"is {size} bytes, over the {max_bytes}-byte limit")
+    try:
+        # O_NONBLOCK so a FIFO named on the command line cannot hang the hook.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return Unreadable(_os_reason(exc))
+    if len(data) > max_bytes:
+        return Unreadable(f"is over the {max_bytes}-byte limit")
+    if b"\0" in data:
+        return Unreadable("is binary (it holds NUL bytes), not Markdown text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Unreadable(f"is not UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 1]!r})")
+    return text.removeprefix("\ufeff")
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == 40:  # ELOOP
+        return "is a symbolic link loop"
+    return f"cannot be read: {exc.strerror or exc}"

@@ -1,0 +1,233 @@
+"""The document model: what a Markdown doc says, as plain JSON-able data with source lines.
+
+Parsing fills it (``documents/``); schemas and rules read it. ``docs/model.md`` is its user
+documentation, since user schemas are written against ``Document.to_json()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Field:
+    """``Key: value`` written as a list item (or a YAML front-matter key).
+
+    ``key`` is canonical (case folded, markup stripped, aliases resolved); ``raw_key`` is as written.
+    ``items`` holds a nested list value: each item is a Field, with ``key`` empty for plain items.
+    """
+
+    key: str
+    raw_key: str
+    value: str
+    line: int
+    items: list[Field] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "raw_key": self.raw_key,
+            "value": self.value,
+            "line": self.line,
+            "items": [item.to_json() for item in self.items],
+        }
+
+
+@dataclass
+class Entry:
+    """A head field (``Technology: X`` or ``Path: …``) and the fields that belong to it."""
+
+    head: Field
+    fields: list[Field] = field(default_factory=list)
+
+    @property
+    def line(self) -> int:
+        return self.head.line
+
+    def get(self, key: str) -> Field | None:
+        for candidate in self.fields:
+            if candidate.key == key:
+                return candidate
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        for item in self.fields:
+            fields.setdefault(item.key, item.to_json())
+        return {
+            "key": self.head.key,
+            "head": self.head.to_json(),
+            "line": self.line,
+            "fields": fields,
+            "field_list": [item.to_json() for item in self.fields],
+        }
+
+
+@dataclass
+class Block:
+    """A paragraph or a plain (key-less) list item: its text and first line."""
+
+    text: str
+    line: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "line": self.line}
+
+
+@dataclass
+class TableRow:
+    cells: dict[str, str]
+    line: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"cells": self.cells, "line": self.line}
+
+
+@dataclass
+class Table:
+    """A GitHub table; ``headers`` are canonical (case folded, markup stripped)."""
+
+    headers: list[str]
+    rows: list[TableRow]
+    line: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"headers": self.headers, "rows": [row.to_json() for row in self.rows], "line": self.line}
+
+
+@dataclass
+class StatusLine:
+    """``- `concept:` URL-or-missing — status``: a registry status line."""
+
+    concept: str
+    source: str
+    status: str
+    line: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"concept": self.concept, "source": self.source, "status": self.status, "line": self.line}
+
+
+@dataclass
+class Section:
+    """The content under one heading, up to the next heading of any level.
+
+    ``name`` is the heading matched as the spec says (case folded, emphasis and emoji dropped, white
+    space folded). Content before the first heading is a section with an empty name and level 0.
+    """
+
+    title: str
+    name: str
+    level: int
+    line: int
+    paragraphs: list[Block] = field(default_factory=list)
+    items: list[Block] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "name": self.name,
+            "level": self.level,
+            "line": self.line,
+            "paragraphs": [block.to_json() for block in self.paragraphs],
+            "items": [block.to_json() for block in self.items],
+            "entries": [entry.to_json() for entry in self.entries],
+            "fields": [item.to_json() for item in self.fields],
+            "tables": [table.to_json() for table in self.tables],
+        }
+
+
+@dataclass
+class Report:
+    """One gatekeeper report: from a REQUIRED OFFICIAL DOCUMENTATION heading to the next one."""
+
+    line: int
+    references: list[Block]
+    sections: list[Section]
+    decision: Decision | None = None
+
+    def section(self, name: str) -> Section | None:
+        return find_section(self.sections, name)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "references": [block.to_json() for block in self.references],
+            "sections": {section.name: section.to_json() for section in self.sections if section.name},
+            "section_list": [section.to_json() for section in self.sections],
+            "decision": self.decision.to_json() if self.decision else None,
+        }
+
+
+@dataclass
+class Decision:
+    """The first paragraph of a DOCUMENTATION COVERAGE DECISION section.
+
+    ``value`` is ``complete``, ``partial`` or ``missing`` when the text is one of the spec's
+    allowed decisions, else None.
+    """
+
+    text: str
+    value: str | None
+    line: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "value": self.value, "line": self.line}
+
+
+@dataclass
+class Link:
+    url: str
+    line: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "line": self.line}
+
+
+@dataclass
+class Document:
+    """A parsed doc. ``path`` is as shown to the user; ``relpath`` is relative to the root (posix)."""
+
+    path: str
+    relpath: str
+    kind: str
+    front_matter: dict[str, Any] | None = None
+    front_matter_lines: dict[str, int] = field(default_factory=dict)
+    sections: list[Section] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
+    status_lines: list[StatusLine] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    disabled: dict[int, frozenset[str]] = field(default_factory=dict)
+    # Kind-specific views, filled by the parser from the generic structure above.
+    metadata: dict[str, Field] = field(default_factory=dict)
+    table: Table | None = None
+
+    def section(self, name: str) -> Section | None:
+        return find_section(self.sections, name)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.relpath,
+            "kind": self.kind,
+            "front_matter": self.front_matter,
+            "front_matter_lines": self.front_matter_lines,
+            "sections": {section.name: section.to_json() for section in self.sections if section.name},
+            "section_list": [section.to_json() for section in self.sections],
+            "reports": [report.to_json() for report in self.reports],
+            "status_lines": [status.to_json() for status in self.status_lines],
+            "links": [link.to_json() for link in self.links],
+            "metadata": {key: value.to_json() for key, value in self.metadata.items()},
+            "table": self.table.to_json() if self.table else None,
+        }
+
+
+def find_section(sections: list[Section], name: str) -> Section | None:
+    """The first section whose name is ``name`` or starts with it (headings may carry a suffix)."""
+    for section in sections:
+        if section.name == name or section.name.startswith(name + " "):
+            return section
+    return None
