@@ -1,0 +1,579 @@
+"""Checking that URLs answer: politely (pools, limits, backoff), safely (the address guard) and once.
+
+This module imports requests; the rest of the package imports it only when links are checked.
+
+One run: every URL given is screened (exclude patterns, scheme, a literal address the guard
+refuses) and looked up in the cache; the rest are fetched, each page once however many fragments
+of it are cited. Fetches are dispatched round-robin over hosts so that one big site cannot fill
+the global limit while others wait, and every request (each redirect hop and retry) also takes a
+slot from its host's gate, which a 429 slows for that host alone.
+"""
+
+from __future__ import annotations
+
+import codecs
+import http
+import json
+import random
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import unquote, urldefrag, urljoin
+
+import requests
+from requests.cookies import RequestsCookieJar, extract_cookies_to_jar
+from urllib3.exceptions import NameResolutionError
+from urllib3.util import parse_url
+
+from forgea_hooks import __version__
+from forgea_hooks.links import github
+from forgea_hooks.links.cache import LinkCache
+from forgea_hooks.links.fragments import AnchorScanner, checkable
+from forgea_hooks.links.guard import address_allowed, parse_host_literal
+from forgea_hooks.links.model import FAILURES, LinkResult, LinkRun, LinkSettings, Outcome
+from forgea_hooks.links.transport import AddressBlocked, new_session
+
+Progress = Callable[[int, int, int], None]
+
+USER_AGENT = f"forgea-hooks/{__version__} (documentation link check)"
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
+# Statuses by which servers refuse HEAD while serving GET.
+_HEAD_REFUSED = frozenset({403, 405, 501})
+# Bot walls answer with a page, not an error; these mark one (the body is read only for a 403).
+_CHALLENGE_BODY = re.compile(rb"cf-chl|challenge-platform|captcha|_incapsula_|datadome|are you a robot", re.I)
+_SNIFF_BYTES = 64 * 1024
+_CHUNK = 16 * 1024
+_API_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+
+
+def check_urls(urls: Iterable[str], settings: LinkSettings, progress: Progress | None = None) -> LinkRun:
+    """Check every URL in ``urls`` and return a :class:`LinkRun`: URL -> LinkResult in the order
+    given (duplicates once), plus cache warnings for the caller to print.
+
+    ``progress(done, total, failures)`` is called from the calling thread as URLs finish.
+    """
+    return _Run(settings).execute(urls, progress)
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    """A result before it is attached to each URL that cites the fetched page."""
+
+    outcome: Outcome
+    status: int | None
+    detail: str
+    target: str | None = None
+
+    def of(self, url: str) -> LinkResult:
+        return LinkResult(url, self.outcome, self.status, self.detail, self.target)
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """The last response of a chain, with the anchors of its body when they were asked for."""
+
+    verdict: _Verdict
+    anchors: AnchorScanner | None = None
+    complete: bool = True  # False when the body was cut at the byte cap or the read deadline
+
+
+class _HostGate:
+    """Concurrency and pacing for one host; a 429 pauses it and halves its concurrency."""
+
+    def __init__(self, limit: int) -> None:
+        self._cond = threading.Condition()
+        self._limit = limit
+        self._active = 0
+        self._resume_at = 0.0
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._cond:
+            while True:
+                wait = self._resume_at - time.monotonic()
+                if wait <= 0 and self._active < self._limit:
+                    break
+                self._cond.wait(wait if wait > 0 else None)
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._active -= 1
+                self._cond.notify_all()
+
+    def slow_down(self, delay: float) -> None:
+        with self._cond:
+            self._resume_at = max(self._resume_at, time.monotonic() + delay)
+            self._limit = max(1, self._limit // 2)
+
+
+class _Run:
+    def __init__(self, settings: LinkSettings) -> None:
+        self.settings = settings
+        self.accept = settings.accept
+        self.exclude = [re.compile(pattern) for pattern in settings.exclude]
+        self.api_origin = _origin(settings.github_api_url)
+        self._gates: dict[str, _HostGate] = {}
+        self._gates_lock = threading.Lock()
+        self._sessions: dict[bool, requests.Session] = {}
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def execute(self, urls: Iterable[str], progress: Progress | None) -> LinkRun:
+        unique = list(dict.fromkeys(urls))
+        cache = LinkCache(self.settings.cache_path, self.settings.cache_ttl)
+        results: dict[str, LinkResult] = {}
+        pages: dict[str, list[str]] = {}  # the URL to fetch -> the URLs (fragments) it answers
+        for url in unique:
+            early = self._screen(url)
+            cached = cache.get(self._cache_key(url)) if early is None else None
+            if early is not None:
+                results[url] = early.of(url)
+            elif cached is not None:
+                results[url] = cached
+            else:
+                pages.setdefault(urldefrag(url).url, []).append(url)
+
+        done = len(results)
+        failures = sum(result.outcome in FAILURES for result in results.values())
+
+        def finished(batch: dict[str, LinkResult]) -> None:
+            nonlocal done, failures
+            results.update(batch)
+            done += len(batch)
+            failures += sum(result.outcome in FAILURES for result in batch.values())
+            if progress is not None:
+                progress(done, len(unique), failures)
+
+        if progress is not None and results:
+            progress(done, len(unique), failures)
+        if pages:
+            try:
+                self._fetch_all(pages, finished)
+            finally:
+                for session in self._sessions.values():
+                    session.close()
+        for url in unique:
+            cache.put(self._cache_key(url), results[url])
+        cache.save()
+        return LinkRun({url: results[url] for url in unique}, cache.warnings)
+
+    def _screen(self, url: str) -> _Verdict | None:
+        """The verdict for a URL that must not be requested at all, else None."""
+        for pattern in self.exclude:
+            if pattern.search(url):
+                detail = f"matches the exclude pattern {pattern.pattern!r}; not checked"
+                return _Verdict("excluded", None, detail)
+        try:
+            parsed = parse_url(url)
+        except ValueError:
+            return _Verdict("dead", None, "this is not a valid URL")
+        if parsed.scheme not in ("http", "https"):
+            return _Verdict("blocked", None, "only http and https links are checked")
+        if not parsed.host:
+            return _Verdict("dead", None, "the URL has no host")
+        return self._literal_refusal(url)
+
+    def _cache_key(self, url: str) -> str:
+        # Anything that can change the verdict on the same URL is part of the key.
+        method = "github-api" if self._api_paths(url) else "http"
+        accept = ",".join(f"{low}-{high}" for low, high in self.accept)
+        return f"{method} accept={accept} fragments={int(self.settings.check_fragments)} {url}"
+
+    def _api_paths(self, url: str) -> list[str]:
+        return github.api_paths(url) if self.settings.github_token else []
+
+    def _fetch_all(
+        self, pages: dict[str, list[str]], finished: Callable[[dict[str, LinkResult]], None]
+    ) -> None:
+        queues: dict[str, deque[str]] = {}
+        for page in pages:
+            first_host = self.api_origin if self._api_paths(page) else _origin(page)
+            queues.setdefault(first_host, deque()).append(page)
+        busy: dict[str, int] = dict.fromkeys(queues, 0)
+        running: dict[Future[dict[str, LinkResult]], str] = {}
+        limit, per_host = self.settings.max_in_flight, self.settings.per_host
+        with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="link-check") as pool:
+            while queues or running:
+                progressed = True
+                while progressed and len(running) < limit:
+                    progressed = False
+                    for host in list(queues):
+                        if len(running) >= limit:
+                            break
+                        if busy[host] >= per_host:
+                            continue
+                        page = queues[host].popleft()
+                        if not queues[host]:
+                            del queues[host]
+                        busy[host] += 1
+                        running[pool.submit(self._check_page, page, pages[page])] = host
+                        progressed = True
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    busy[running.pop(future)] -= 1
+                    finished(future.result())
+
+    # -- one page --------------------------------------------------------------------------
+
+    def _check_page(self, page: str, urls: list[str]) -> dict[str, LinkResult]:
+        api_paths = self._api_paths(page)
+        if api_paths:
+            verdict = self._check_github(api_paths)
+            return {url: verdict.of(url) for url in urls}
+        host = parse_url(page).host or ""
+        wanted: dict[str, str] = {}
+        if self.settings.check_fragments:
+            for url in urls:
+                fragment = unquote(urldefrag(url).fragment)
+                if checkable(fragment, host):
+                    wanted[url] = fragment
+        result = self._follow(page, api=False, fragments=frozenset(wanted.values()))
+        return {url: self._with_fragment(result, wanted.get(url)).of(url) for url in urls}
+
+    @staticmethod
+    def _with_fragment(page: _Page, fragment: str | None) -> _Verdict:
+        verdict = page.verdict
+        if fragment is None or page.anchors is None or verdict.outcome not in ("ok", "redirect"):
+            return verdict
+        if page.anchors.has(fragment):
+            return verdict
+        if not page.complete:
+            detail = f"the anchor #{fragment} is not in the part of the page that was read"
+            return _Verdict("unverified", verdict.status, detail)
+        return _Verdict("dead", verdict.status, f"the page has no anchor #{fragment}", verdict.target)
+
+    def _check_github(self, api_paths: list[str]) -> _Verdict:
+        base = self.settings.github_api_url.rstrip("/")
+        verdict = _Verdict("dead", None, "no API path")
+        for path in api_paths:
+            verdict = self._follow(base + path, api=True, fragments=frozenset()).verdict
+            if verdict.status != 404:
+                break
+        return verdict
+
+    def _follow(self, url: str, *, api: bool, fragments: frozenset[str]) -> _Page:
+        """Request ``url``, following redirects by hand so that the guard sees every hop."""
+        jar = RequestsCookieJar()  # one chain's cookies: some sites set one, then redirect
+        seen = {url}
+        current = url
+        moved_to: str | None = None  # where the leading run of permanent redirects ends
+        permanent_so_far = True
+        for _ in range(self.settings.max_redirects + 1):
+            answer = self._literal_refusal(current) or self._exchange(
+                current, api=api, body=bool(fragments), jar=jar
+            )
+            if isinstance(answer, _Verdict):
+                if answer.outcome == "blocked" and current != url:
+                    return _Page(_Verdict("blocked", None, f"it redirects to {current}, but {answer.detail}"))
+                return _Page(answer)
+            with answer:
+                location = answer.headers.get("location")
+                if answer.status_code in _REDIRECTS and location:
+                    following = urldefrag(urljoin(current, location)).url
+                    try:
+                        scheme = parse_url(following).scheme
+                    except ValueError:
+                        return _Page(_Verdict("dead", answer.status_code, "it redirects to an invalid URL"))
+                    if scheme not in ("http", "https"):
+                        detail = "it redirects to a non-web address"
+                        return _Page(_Verdict("blocked", answer.status_code, detail))
+                    if following in seen:
+                        detail = f"it redirects in a loop (back to {following})"
+                        return _Page(_Verdict("dead", answer.status_code, detail))
+                    permanent_so_far = permanent_so_far and answer.status_code in _PERMANENT
+                    if permanent_so_far:
+                        moved_to = following
+                    seen.add(following)
+                    current = following
+                    continue
+                return self._judge(answer, api=api, moved_to=moved_to, fragments=fragments)
+        return _Page(_Verdict("dead", None, f"it redirects more than {self.settings.max_redirects} times"))
+
+    def _judge(
+        self, answer: requests.Response, *, api: bool, moved_to: str | None, fragments: frozenset[str]
+    ) -> _Page:
+        status = answer.status_code
+        ok = 200 <= status <= 299 if api else any(low <= status <= high for low, high in self.accept)
+        if not ok:
+            return _Page(self._failure(answer, api=api))
+        if moved_to is None:
+            verdict = _Verdict("ok", status, f"the server answered {_status_text(status)}")
+        else:
+            target = _html_url(answer, self.settings.body_cap) if api else moved_to
+            detail = f"it has moved permanently to {target}" if target else "GitHub reports that it has moved"
+            verdict = _Verdict("redirect", status, detail, target)
+        content_type = answer.headers.get("content-type", "text/html").lower()
+        if not fragments or "html" not in content_type:
+            return _Page(verdict)
+        scanner, complete = self._scan(answer, fragments)
+        return _Page(verdict, scanner, complete)
+
+    def _failure(self, answer: requests.Response, *, api: bool) -> _Verdict:
+        status = answer.status_code
+        text = _status_text(status)
+        if api and status in (401, 403):
+            return _Verdict("unverified", status, f"GitHub refused the token's request ({text})")
+        if api and status == 404:
+            detail = "GitHub has no such repository, file, issue or pull request (or the token cannot see it)"
+            return _Verdict("dead", status, detail)
+        if 500 <= status <= 599 and status != 501 and self.settings.retries:
+            return _Verdict("dead", status, f"the server answered {text}, also on every retry")
+        return _Verdict("dead", status, f"the server answered {text}")
+
+    def _scan(self, answer: requests.Response, fragments: frozenset[str]) -> tuple[AnchorScanner, bool]:
+        """Feed the body to an anchor scanner until every fragment is found, reading at most
+        body_cap bytes within read_timeout. The flag says whether the whole page was read."""
+        scanner = AnchorScanner()
+        match = re.search(r"charset=[\"']?([\w.:-]+)", answer.headers.get("content-type", ""), re.I)
+        try:
+            decoder = codecs.getincrementaldecoder(match[1] if match else "utf-8")(errors="replace")
+        except LookupError:
+            decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        read, deadline = 0, time.monotonic() + self.settings.read_timeout
+        try:
+            for chunk in answer.iter_content(_CHUNK):
+                kept = chunk[: self.settings.body_cap - read]
+                read += len(kept)
+                scanner.feed(decoder.decode(kept))
+                if all(scanner.has(fragment) for fragment in fragments):
+                    return scanner, True
+                if read >= self.settings.body_cap or time.monotonic() > deadline:
+                    return scanner, False
+        except requests.RequestException:
+            return scanner, False
+        scanner.feed(decoder.decode(b"", final=True))
+        scanner.close()
+        return scanner, True
+
+    # -- one request, with retries ---------------------------------------------------------
+
+    def _exchange(
+        self, url: str, *, api: bool, body: bool, jar: RequestsCookieJar
+    ) -> requests.Response | _Verdict:
+        """One hop: the response (the caller closes it), or a verdict when none is worth judging."""
+        gate = self._gate(url)
+        headers = dict(_API_HEADERS) if api else {}
+        if api and _origin(url) == self.api_origin:
+            # Only the API's own origin sees the token; never a host that a redirect named.
+            headers["Authorization"] = f"Bearer {self.settings.github_token}"
+        session = self._session(url)
+        retries = self.settings.retries
+        problem = ""
+        for attempt in range(retries + 1):
+            try:
+                with gate.slot():
+                    answer = self._send(session, url, headers, jar, get=api or body)
+            except AddressBlocked as exc:
+                return _Verdict("blocked", None, str(exc))
+            except requests.exceptions.SSLError as exc:
+                return _Verdict("dead", None, f"the TLS connection failed ({_root_cause(exc)})")
+            except requests.ConnectTimeout:
+                problem = f"it could not connect within {self.settings.connect_timeout:g} s"
+            except requests.Timeout:
+                problem = f"the server did not reply within {self.settings.read_timeout:g} s"
+            except requests.ConnectionError as exc:
+                problem = _connection_problem(exc)
+            except requests.RequestException as exc:
+                return _Verdict("dead", None, f"the request could not be made ({_root_cause(exc)})")
+            else:
+                status = answer.status_code
+                if _bot_wall(answer):
+                    answer.close()
+                    detail = "the site answered with a bot challenge instead of the page"
+                    return _Verdict("unverified", status, detail)
+                delay = _rate_limit_delay(answer, api=api)
+                if delay is not None:
+                    answer.close()
+                    if attempt == retries:
+                        detail = f"the site is still rate limiting ({status}) after {retries} retries"
+                        return _Verdict("unverified", status, detail)
+                    # The gate holds every request to this host until then; no sleep here.
+                    pause = min(delay, self.settings.retry_after_cap) if delay > 0 else self._backoff(attempt)
+                    gate.slow_down(pause)
+                    continue
+                if 500 <= status <= 599 and status != 501 and attempt < retries:
+                    answer.close()
+                    time.sleep(self._backoff(attempt))
+                    continue
+                return answer
+            if attempt < retries:
+                time.sleep(self._backoff(attempt))
+        suffix = f" ({retries + 1} attempts)" if retries else ""
+        return _Verdict("dead", None, problem + suffix)
+
+    def _send(
+        self,
+        session: requests.Session,
+        url: str,
+        headers: dict[str, str],
+        jar: RequestsCookieJar,
+        *,
+        get: bool,
+    ) -> requests.Response:
+        options: dict[str, Any] = {
+            "headers": headers,
+            "cookies": jar,
+            "timeout": (self.settings.connect_timeout, self.settings.read_timeout),
+            "allow_redirects": False,
+        }
+        answer: requests.Response | None = None
+        if not get:
+            try:
+                answer = session.head(url, **options)
+            except (requests.Timeout, requests.exceptions.SSLError, ValueError):
+                raise  # a GET would only wait as long again, or fail the same way
+            except requests.RequestException:
+                answer = None  # some servers drop HEAD on the floor; GET decides
+            if answer is not None and answer.status_code in _HEAD_REFUSED:
+                answer = None
+        if answer is None:
+            # Streamed: only the headers are read here; a body is read only when it is needed.
+            answer = session.get(url, stream=True, **options)
+        extract_cookies_to_jar(jar, answer.request, answer.raw)  # type: ignore[no-untyped-call]
+        return answer
+
+    def _literal_refusal(self, url: str) -> _Verdict | None:
+        """Refuse a URL whose host is an IP literal the guard refuses, before any socket exists."""
+        if self._unguarded(url):
+            return None
+        address = parse_host_literal(parse_url(url).host or "")
+        if address is None:
+            return None  # a name: the guarded connection resolves and checks it
+        allowed, reason = address_allowed([str(address)])
+        return None if allowed else _Verdict("blocked", None, reason)
+
+    def _unguarded(self, url: str) -> bool:
+        return self.settings.allow_private or _origin(url) in self.settings.trusted_origins
+
+    def _session(self, url: str) -> requests.Session:
+        guarded = not self._unguarded(url)
+        with self._gates_lock:
+            if guarded not in self._sessions:
+                self._sessions[guarded] = new_session(
+                    guarded=guarded,
+                    hosts=self.settings.max_in_flight,
+                    per_host=self.settings.per_host,
+                    user_agent=USER_AGENT,
+                )
+            return self._sessions[guarded]
+
+    def _gate(self, url: str) -> _HostGate:
+        with self._gates_lock:
+            return self._gates.setdefault(_origin(url), _HostGate(self.settings.per_host))
+
+    def _backoff(self, attempt: int) -> float:
+        ceiling = self.settings.backoff_base * 2**attempt
+        return random.uniform(ceiling / 2, ceiling)  # jitter: retries of many links do not stampede
+
+
+def _origin(url: str) -> str:
+    """``host:port`` with the scheme's default port filled in: the unit of limits and trust."""
+    parsed = parse_url(url)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    return f"{(parsed.host or '').lower()}:{port}"
+
+
+def _bot_wall(answer: requests.Response) -> bool:
+    if answer.status_code == 999:  # LinkedIn and others: "request denied" for non-browsers
+        return True
+    if answer.headers.get("cf-mitigated", "").lower() == "challenge":
+        return True
+    if answer.status_code != 403 or answer.request.method == "HEAD":
+        return False
+    head = b""
+    try:
+        for chunk in answer.iter_content(_CHUNK):
+            head += chunk
+            if len(head) >= _SNIFF_BYTES:
+                break
+    except requests.RequestException:
+        return False
+    return bool(_CHALLENGE_BODY.search(head))
+
+
+def _rate_limit_delay(answer: requests.Response, *, api: bool) -> float | None:
+    """Seconds to wait before asking this host again (0: unknown, back off), or None: not limited."""
+    headers = answer.headers
+    limited = answer.status_code == 429 or (
+        api and answer.status_code == 403 and headers.get("x-ratelimit-remaining") == "0"
+    )
+    if not limited:
+        return None
+    retry_after = headers.get("retry-after", "").strip()
+    if retry_after.isdigit():
+        return float(retry_after)
+    if retry_after:
+        try:
+            return max(0.0, parsedate_to_datetime(retry_after).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return 0.0
+    reset = headers.get("x-ratelimit-reset", "")
+    return max(0.0, float(reset) - time.time()) if reset.isdigit() else 0.0
+
+
+def _html_url(answer: requests.Response, cap: int) -> str | None:
+    """The github.com address in an API answer reached through a redirect (a renamed repository)."""
+    if int(answer.headers.get("content-length") or 0) > cap:
+        return None
+    try:
+        data = json.loads(answer.raw.read(cap, decode_content=True))
+    except (ValueError, requests.RequestException):
+        return None
+    url = data.get("html_url") if isinstance(data, Mapping) else None
+    return url if isinstance(url, str) else None
+
+
+def _status_text(status: int) -> str:
+    try:
+        return f"{status} {http.HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
+
+
+def _connection_problem(exc: requests.ConnectionError) -> str:
+    cause = _root_cause(exc)
+    if _caused_by(exc, NameResolutionError):
+        return "the host name does not resolve"
+    if _caused_by(exc, ConnectionRefusedError):
+        return "the connection was refused"
+    return f"the connection failed ({cause})"
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, kind):
+            return True
+        stack.extend(arg for arg in current.args if isinstance(arg, BaseException))
+        stack.extend(link for link in (current.__cause__, current.__context__) if link is not None)
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            stack.append(reason)
+    return False
+
+
+def _root_cause(exc: BaseException) -> str:
+    current: BaseException = exc
+    while True:
+        reason = getattr(current, "reason", None)
+        inner = reason if isinstance(reason, BaseException) else current.__cause__
+        if inner is None and current.args and isinstance(current.args[0], BaseException):
+            inner = current.args[0]
+        if inner is None or inner is current:
+            return str(current) or type(current).__name__
+        current = inner
