@@ -86,7 +86,7 @@ class LinkCache:
     def _read(self, path: Path, *, report: bool) -> dict[str, dict[str, Any]]:
         try:
             text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return {}
         except (OSError, UnicodeDecodeError) as exc:
             if report:

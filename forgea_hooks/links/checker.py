@@ -29,7 +29,7 @@ from urllib.parse import unquote, urldefrag, urljoin
 
 import requests
 from requests.cookies import RequestsCookieJar, extract_cookies_to_jar
-from urllib3.exceptions import NameResolutionError
+from urllib3.exceptions import NameResolutionError, NewConnectionError
 from urllib3.util import parse_url
 
 from forgea_hooks import __version__
@@ -432,8 +432,10 @@ class _Run:
                 answer = session.head(url, **options)
             except (requests.Timeout, requests.exceptions.SSLError, ValueError):
                 raise  # a GET would only wait as long again, or fail the same way
-            except requests.RequestException:
-                answer = None  # some servers drop HEAD on the floor; GET decides
+            except requests.RequestException as exc:
+                if _caused_by(exc, NewConnectionError):
+                    raise  # no connection at all (refused, unresolvable): nothing to do with HEAD
+                answer = None  # some servers drop the connection on a HEAD; GET decides
             if answer is not None and answer.status_code in _HEAD_REFUSED:
                 answer = None
         if answer is None:

@@ -26,8 +26,8 @@ _CATEGORIES: tuple[tuple[str, Callable[[IPAddress], bool]], ...] = (
     ("a link-local address", lambda ip: ip.is_link_local),
     ("the unspecified address", lambda ip: ip.is_unspecified),
     ("a multicast address", lambda ip: ip.is_multicast),
-    ("a private address", lambda ip: ip.is_private),
     ("a reserved address", lambda ip: ip.is_reserved),
+    ("a private address", lambda ip: ip.is_private),
     # Shared address space (100.64.0.0/10, carrier NAT) and the like are neither private nor public.
     ("not a public address", lambda ip: not ip.is_global),
 )
