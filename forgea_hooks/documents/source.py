@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,15 +19,18 @@ class Unreadable:
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Unreadable:
     try:
-        if path.is_dir():
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
             return Unreadable("is a directory, not a file")
-        size = path.stat().st_size
+        if not stat.S_ISREG(status.st_mode):
+            return Unreadable("is not a regular file (a FIFO, socket or device)")
+        size = status.st_size
     except OSError as exc:
         return Unreadable(_os_reason(exc))
     if size > max_bytes:
         return Unreadable(f"is {size} bytes, over the {max_bytes}-byte limit")
     try:
-        # O_NONBLOCK so a FIFO named on the command line cannot hang the hook.
+        # O_NONBLOCK so a file swapped for a FIFO since the stat cannot hang the hook.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
             data = handle.read(max_bytes + 1)

@@ -1,0 +1,41 @@
+"""Reporters: findings in, text out. They know nothing of Markdown or rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from forgea_hooks.findings import Finding, Severity
+
+FORMATS = ("text", "json", "github", "sarif")
+
+
+def counts(findings: Sequence[Finding]) -> dict[str, int]:
+    tally = {severity.value: 0 for severity in Severity}
+    for finding in findings:
+        tally[finding.severity.value] += 1
+    return tally
+
+
+def render(
+    fmt: str,
+    findings: Sequence[Finding],
+    *,
+    files_checked: int,
+    rules: Mapping[str, str],
+    tool_version: str,
+) -> str:
+    if fmt == "json":
+        from forgea_hooks.reporters import json_report
+
+        return json_report.render(findings, files_checked=files_checked)
+    if fmt == "github":
+        from forgea_hooks.reporters import github
+
+        return github.render(findings)
+    if fmt == "sarif":
+        from forgea_hooks.reporters import sarif
+
+        return sarif.render(findings, rules, tool_version)
+    from forgea_hooks.reporters import text
+
+    return text.render(findings)

@@ -1,0 +1,99 @@
+"""The rules. Each module documents its rules in its docstring and declares them in ``RULES``:
+rule id -> default severity per document kind (None: the rule does not apply to that kind).
+
+A module with per-document checks defines ``check(doc, ctx)``; it reports through ``ctx.report`` so
+that configuration (severities, ``off``) and inline disables apply in one place.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from forgea_hooks.config import Config
+from forgea_hooks.findings import Finding, Severity
+from forgea_hooks.model import Document
+
+if TYPE_CHECKING:
+    from forgea_hooks.tree import Tree
+
+# Order is the order of `forgea-hooks rules` and of the README's table.
+MODULE_NAMES = ("structure", "pins", "decision", "paths", "sources", "consistency", "links")
+
+SeverityTable = Mapping[str, Mapping[str, Severity | None]]
+
+
+def modules() -> Iterator[ModuleType]:
+    for name in MODULE_NAMES:
+        yield importlib.import_module(f"forgea_hooks.rules.{name}")
+
+
+def defaults() -> dict[str, Mapping[str, Severity | None]]:
+    table: dict[str, Mapping[str, Severity | None]] = {}
+    for module in modules():
+        table.update(module.RULES)
+        table.update(getattr(module, "VARIANTS", {}))
+    return table
+
+
+def catalog() -> dict[str, str]:
+    """Rule id -> its one-line description, taken from the rule's module docstring."""
+    described: dict[str, str] = {}
+    for module in modules():
+        for rule in module.RULES:
+            described[rule] = describe(module, rule)
+    return described
+
+
+def describe(module: ModuleType, rule: str) -> str:
+    """The first sentence of the docstring paragraph that starts with the rule's id."""
+    lines = (module.__doc__ or "").splitlines()
+    for index, line in enumerate(lines):
+        if line.strip().startswith(f"``{rule}``:"):
+            paragraph = [line.strip().split(":", 1)[1].strip()]
+            for following in lines[index + 1 :]:
+                if not following.strip():
+                    break
+                paragraph.append(following.strip())
+            text = " ".join(paragraph)
+            end = text.find(". ")
+            return text if end < 0 else text[: end + 1]
+    return rule
+
+
+@dataclass
+class Severities:
+    """Default severities overlaid with the config's, by rule, kind and (for pin-drift) variant."""
+
+    config: Config
+    table: SeverityTable
+
+    def __call__(self, rule: str, kind: str, variant: str = "") -> Severity | None:
+        override = self.config.severity_overrides.get((rule, kind), _UNSET)
+        if override is not _UNSET:
+            return override  # type: ignore[return-value]
+        key = f"{rule}:{variant}" if variant else rule
+        return self.table.get(key, self.table.get(rule, {})).get(kind)
+
+
+_UNSET = object()
+
+
+@dataclass
+class RuleContext:
+    doc: Document
+    config: Config
+    severity: Severities
+    tree: Tree
+    findings: list[Finding] = field(default_factory=list)
+
+    def report(
+        self, rule: str, line: int, message: str, hint: str = "", *, column: int = 1, variant: str = ""
+    ) -> None:
+        severity = self.severity(rule, self.doc.kind, variant)
+        if severity is None or rule in self.doc.disabled.get(line, ()):
+            return
+        self.findings.append(Finding(self.doc.path, line, column, rule, severity, message, hint))

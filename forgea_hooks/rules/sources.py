@@ -1,0 +1,121 @@
+"""Official-source rules, checked offline. An official source is a registry row's ``Official
+source`` cell, an official doc's ``official_source``/``Official source``, a gatekeeper entry's
+``Official source`` (one URL or a nested list of ``Name: URL``) and a registry status line's URL.
+
+``source-missing``: an official source is ``missing``, empty or absent. Default: error in the
+registry and official docs, warning in gatekeeper reports (which exist to name what is missing).
+
+``source-insecure``: an official source over plain ``http://``. Default: error in the registry and
+official docs, warning elsewhere.
+
+``source-not-official``: an official source off the technology's official domains: the registry's
+``Official domains`` column plus ``technologies.<name>.official-domains`` in config; a subdomain of
+a listed host counts (``www.prisma.io`` is official for ``prisma.io``). Status lines and technologies
+with no official domains are not checked. Default: error in the registry and official docs, warning
+elsewhere.
+
+``source-unpinned-url``: an official source URL with a moving version segment (``/current/``,
+``/latest/``, ``/stable/``, ``/master/``, ``/main/``, ``/dev/``), or a version segment that the doc's
+pin does not fall under (``/docs/15/`` under a 16.4 pin; ``/docs/16/`` and ``/v22.11.0/`` agree with
+16.4 and 22.11.0). Default: error in the registry and official docs, warning elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from forgea_hooks.findings import Severity
+from forgea_hooks.model import Document
+from forgea_hooks.pins import PinClass, classify, version_falls_under
+from forgea_hooks.rules import RuleContext
+from forgea_hooks.views import SourceRef, source_refs
+
+_STRICT = {
+    "registry": Severity.ERROR,
+    "official-doc": Severity.ERROR,
+    "task": Severity.WARNING,
+    "gatekeeper-report": Severity.WARNING,
+}
+RULES = {
+    "source-missing": {
+        "registry": Severity.ERROR,
+        "official-doc": Severity.ERROR,
+        "gatekeeper-report": Severity.WARNING,
+    },
+    "source-insecure": _STRICT,
+    "source-not-official": _STRICT,
+    "source-unpinned-url": _STRICT,
+}
+
+MOVING_SEGMENTS = frozenset({"current", "latest", "stable", "master", "main", "dev"})
+_VERSION_SEGMENT = re.compile(r"^v?\d+(?:\.\d+)*$", re.IGNORECASE)
+
+
+def check(doc: Document, ctx: RuleContext) -> None:
+    for ref in source_refs(doc):
+        url = ref.url
+        if not url or url.casefold() == "missing":
+            ctx.report(
+                "source-missing",
+                ref.line,
+                f"no official source for {ref.technology or 'this entry'}",
+                "link the official documentation for the pinned version",
+            )
+            continue
+        parts = urlsplit(url)
+        if parts.scheme.casefold() == "http":
+            ctx.report("source-insecure", ref.line, f"official source '{url}' is plain http", "use https://")
+        _official(ref, parts.hostname or "", ctx)
+        _unpinned(ref, parts.path, ctx)
+
+
+def _official(ref: SourceRef, host: str, ctx: RuleContext) -> None:
+    if ref.role == "status" or not ref.technology or not host:
+        return
+    domains = ctx.tree.official_domains(ref.technology)
+    if not domains:
+        return
+    host = host.casefold().rstrip(".")
+    if any(host == domain or host.endswith("." + domain) for domain in domains):
+        return
+    ctx.report(
+        "source-not-official",
+        ref.line,
+        f"official source host '{host}' is not an official domain of {ref.technology}",
+        f"official domains: {', '.join(domains)}",
+    )
+
+
+def _unpinned(ref: SourceRef, path: str, ctx: RuleContext) -> None:
+    segments = [segment for segment in path.split("/") if segment]
+    moving = [segment for segment in segments if segment.casefold() in MOVING_SEGMENTS]
+    if moving:
+        ctx.report(
+            "source-unpinned-url",
+            ref.line,
+            f"official source '{ref.url}' follows a moving version ('/{moving[0]}/')",
+            "link the page for the pinned version",
+        )
+        return
+    if ref.pin is None:
+        return
+    versions = [
+        part.version
+        for part in classify(ref.pin).parts
+        if part.cls in (PinClass.EXACT, PinClass.MAJOR) and part.version
+    ]
+    if not versions:
+        return
+    for segment in segments:
+        if _VERSION_SEGMENT.match(segment) and not any(
+            version_falls_under(segment, version) or version_falls_under(version, segment.lstrip("vV"))
+            for version in versions
+        ):
+            ctx.report(
+                "source-unpinned-url",
+                ref.line,
+                f"official source '{ref.url}' is for version {segment}, not the pinned {' / '.join(versions)}",
+                "link the page for the pinned version",
+            )
+            return

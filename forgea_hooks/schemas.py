@@ -1,0 +1,92 @@
+"""Bundled and user JSON Schemas (Draft 2020-12), and their errors turned into findings.
+
+A schema names the finding a failure becomes with the keyword ``x-rule`` on the failing subschema,
+and may give the message with ``x-message``; without them a failed ``required`` is
+``field-missing`` and anything else ``field-invalid``. The line is that of the
+nearest model element on the error's path that has one (the entry's head line for a missing field).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError, ValidationError
+
+from forgea_hooks.config import SCHEMA_DIR, ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaProblem:
+    rule: str
+    line: int
+    message: str
+
+
+@functools.lru_cache(maxsize=16)
+def validator_for(kind: str, user_schema: Path | None) -> Draft202012Validator:
+    path = user_schema or SCHEMA_DIR / f"{kind}.schema.json"
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        Draft202012Validator.check_schema(schema)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the schema for kind '{kind}': {exc}") from None
+    except SchemaError as exc:
+        raise ConfigError(f"{path}: not a valid JSON Schema: {exc.message}") from None
+    return Draft202012Validator(schema)
+
+
+def problems(instance: dict[str, Any], validator: Draft202012Validator) -> Iterator[SchemaProblem]:
+    seen: set[SchemaProblem] = set()
+    for error in validator.iter_errors(instance):
+        # jsonschema reports a `required` failure once per missing name, each listing all of them.
+        for problem in _explain(error, instance):
+            if problem not in seen:
+                seen.add(problem)
+                yield problem
+
+
+def _explain(error: ValidationError, instance: dict[str, Any]) -> Iterator[SchemaProblem]:
+    rule = _keyword(error, "x-rule")
+    message = _keyword(error, "x-message")
+    line, context = _locate(instance, list(error.absolute_path))
+    if error.validator == "required":
+        present = error.instance if isinstance(error.instance, dict) else {}
+        properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        for name in error.validator_value:
+            if name in present:
+                continue
+            title = properties.get(name, {}).get("title") if isinstance(properties.get(name), dict) else None
+            what = rule or "field-missing"
+            noun = "section" if what == "section-missing" else "field"
+            text = message or f"missing {noun} '{title or name}'{context}"
+            yield SchemaProblem(what, 1 if what == "section-missing" else line, text)
+        return
+    yield SchemaProblem(rule or "field-invalid", line, (message or error.message) + context)
+
+
+def _keyword(error: ValidationError, keyword: str) -> str | None:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    return str(schema[keyword]) if keyword in schema else None
+
+
+def _locate(instance: Any, path: list[Any]) -> tuple[int, str]:
+    """The line of the nearest element on the path that has one, and what it is (for the message)."""
+    line, context = 1, ""
+    node = instance
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("line"), int):
+            line = node["line"]
+            head = node.get("head")
+            if isinstance(head, dict) and head.get("value"):
+                context = f" in the entry for '{head['value']}'"
+    return line, context

@@ -1,0 +1,132 @@
+"""Where a document states pins and official sources, whatever its kind: the views rules read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from forgea_hooks.documents.markdown import DECISION_HEADING, REPORT_HEADING
+from forgea_hooks.model import Document, Entry, Field, Report
+
+INTERNAL_HEADING = "internal docs to add or extend"
+TASK_PINS_HEADING = "required version pins"
+VERSION_KEY = "exact version requirement"
+SOURCE_KEY = "official source"
+UNPINNED_STATUSES = frozenset({"missing", "deprecated"})
+
+
+@dataclass(frozen=True, slots=True)
+class PinRef:
+    """A version value. ``role``: registry, metadata, task, required (a report entry) or internal."""
+
+    technology: str
+    value: str
+    line: int
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """An official source: a URL, ``missing``, or empty. ``pin`` is the version it documents."""
+
+    technology: str
+    url: str
+    line: int
+    pin: str | None
+    role: str
+
+
+def pin_refs(doc: Document) -> list[PinRef]:
+    refs: list[PinRef] = []
+    if doc.kind == "registry" and doc.table is not None:
+        for row in doc.table.rows:
+            if row.cells.get("status", "").strip("` ").casefold() in UNPINNED_STATUSES:
+                continue
+            refs.append(PinRef(row.cells.get("technology", ""), row.cells.get("version", ""), row.line, "registry"))
+    elif doc.kind == "official-doc":
+        version = doc.metadata.get(VERSION_KEY)
+        technology = doc.metadata.get("technology")
+        if version is not None:
+            refs.append(PinRef(technology.value if technology else "", version.value, version.line, "metadata"))
+    elif doc.kind == "task":
+        section = doc.section(TASK_PINS_HEADING)
+        if section is not None:
+            for field in [*section.fields, *(f for entry in section.entries for f in entry.fields)]:
+                if field.key != "technology":
+                    refs.append(PinRef(field.raw_key, field.value, field.line, "task"))
+    elif doc.kind == "gatekeeper-report":
+        for report in doc.reports:
+            for entry in required_entries(report):
+                version = entry.get(VERSION_KEY)
+                if version is not None:
+                    refs.append(PinRef(entry.head.value, version.value, version.line, "required"))
+            for entry in internal_entries(report):
+                version = entry.get(VERSION_KEY)
+                if version is not None:
+                    refs.append(PinRef("", version.value, version.line, "internal"))
+    return refs
+
+
+def source_refs(doc: Document) -> list[SourceRef]:
+    refs: list[SourceRef] = []
+    if doc.kind == "registry" and doc.table is not None:
+        for row in doc.table.rows:
+            refs.append(
+                SourceRef(
+                    row.cells.get("technology", ""),
+                    row.cells.get("official source", "").strip("<>` "),
+                    row.line,
+                    row.cells.get("version"),
+                    "registry",
+                )
+            )
+    elif doc.kind == "official-doc":
+        technology = doc.metadata.get("technology")
+        version = doc.metadata.get(VERSION_KEY)
+        source = doc.metadata.get(SOURCE_KEY)
+        name = technology.value if technology else ""
+        pin = version.value if version else None
+        if source is None:
+            line = technology.line if technology else 1
+            refs.append(SourceRef(name, "", line, pin, "metadata"))
+        else:
+            refs.extend(_field_sources(source, name, pin, "metadata"))
+    elif doc.kind == "gatekeeper-report":
+        for report in doc.reports:
+            for entry in required_entries(report):
+                source = entry.get(SOURCE_KEY)
+                if source is not None:
+                    version = entry.get(VERSION_KEY)
+                    refs.extend(
+                        _field_sources(source, entry.head.value, version.value if version else None, "required")
+                    )
+    for status in doc.status_lines:
+        refs.append(SourceRef(status.concept, status.source.strip("<>`"), status.line, None, "status"))
+    return refs
+
+
+def _field_sources(field: Field, technology: str, pin: str | None, role: str) -> list[SourceRef]:
+    if field.items:
+        return [SourceRef(technology, _url(item.value), item.line, pin, role) for item in field.items]
+    return [SourceRef(technology, _url(field.value), field.line, pin, role)]
+
+
+def _url(value: str) -> str:
+    """The URL of a source value: ``<https://…>``, ``[text](https://…)`` or a bare URL with a note after it."""
+    text = value.strip().strip("`")
+    if text.startswith("[") and "](" in text:
+        text = text.split("](", 1)[1].split(")", 1)[0]
+    return text.split()[0].strip("<>") if text.split() else ""
+
+
+def required_entries(report: Report) -> list[Entry]:
+    section = report.section(REPORT_HEADING)
+    return section.entries if section else []
+
+
+def internal_entries(report: Report) -> list[Entry]:
+    section = report.section(INTERNAL_HEADING)
+    return section.entries if section else []
+
+
+def decision_section_present(report: Report) -> bool:
+    return report.section(DECISION_HEADING) is not None

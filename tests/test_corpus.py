@@ -1,0 +1,72 @@
+"""The shared corpus: every expected finding of the invalid tree, and silence on the valid tree."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, run_json
+
+EXPECTED = json.loads((CORPUS / "invalid" / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def invalid_findings(
+    corpus_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, list[dict[str, object]]]:
+    monkeypatch.chdir(corpus_copy / "invalid")
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    code, report = run_json(capsys, ["check", "--format", "json"])
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    return code, findings
+
+
+@pytest.mark.parametrize("group", ["core", "sources", "cross"])
+def test_invalid_tree_reports_every_expected_finding(
+    invalid_findings: tuple[int, list[dict[str, object]]], group: str
+) -> None:
+    code, findings = invalid_findings
+    assert code == 1
+    missing = [
+        (path, line, rule)
+        for path, line, rule in EXPECTED[group]
+        if not any(
+            found["path"] == path and found["rule"] == rule and (line is None or found["line"] == line)
+            for found in findings
+        )
+    ]
+    assert missing == []
+
+
+def test_nothing_is_reported_inside_the_code_fence(invalid_findings: tuple[int, list[dict[str, object]]]) -> None:
+    _, findings = invalid_findings
+    fence = [
+        found
+        for found in findings
+        if found["path"] == "docs/gatekeeper/C4-billing.md" and 20 <= int(str(found["line"])) <= 23
+    ]
+    assert fence == []
+
+
+def test_valid_tree_has_no_error_or_warning(
+    corpus_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(corpus_copy / "valid")
+    code, report = run_json(capsys, ["check", "--format", "json"])
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    loud = [found for found in findings if found["severity"] in ("error", "warning")]
+    assert loud == []
+    assert code == 0
+
+
+def test_the_read_only_shared_tree_can_be_checked_in_place(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pre-commit and CI may run in a checkout the tool cannot write to."""
+    monkeypatch.chdir(CORPUS / "valid")
+    code, report = run_json(capsys, ["check", "--format", "json"])
+    assert code == 0, report

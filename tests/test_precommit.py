@@ -1,0 +1,84 @@
+"""The real `pre-commit` command running our hooks from this checkout against a throwaway repo."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, REPO
+
+pytestmark = pytest.mark.skipif(shutil.which("pre-commit") is None, reason="pre-commit is in the test extra")
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # One hook environment for the module: building it (pip install of this repo) dominates the time.
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def make_repo(root: Path, tree: Path) -> Path:
+    shutil.copytree(tree, root)
+    for path in root.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    git(root, "init", "-q")
+    git(root, "config", "user.email", "test@example.invalid")
+    git(root, "config", "user.name", "test")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "docs")
+    return root
+
+
+@pytest.fixture
+def environment(pre_commit_home: Path) -> Iterator[dict[str, str]]:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home), "PRE_COMMIT_COLOR": "never"}
+    env.pop("GITHUB_ACTIONS", None)
+    yield env
+
+
+def try_repo(cwd: Path, hook: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["pre-commit", "try-repo", str(REPO), hook, "--all-files", "--verbose"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_manifest_is_valid() -> None:
+    done = subprocess.run(
+        ["pre-commit", "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_hook_fails_on_the_invalid_tree_and_shows_the_findings(tmp_path: Path, environment: dict[str, str]) -> None:
+    repo = make_repo(tmp_path / "invalid", CORPUS / "invalid")
+    done = try_repo(repo, "forgea-docs", environment)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/gatekeeper/C4-billing.md:29:1: error decision-invalid" in done.stdout
+    assert "docs/official-docs/EPIC-C/prisma.md:4:1: error pin-inconsistent" in done.stdout
+
+
+def test_hook_passes_on_the_valid_tree(tmp_path: Path, environment: dict[str, str]) -> None:
+    repo = make_repo(tmp_path / "valid", CORPUS / "valid")
+    done = try_repo(repo, "forgea-docs", environment)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Passed" in done.stdout
+
+
+def test_consistency_hook_reports_drift_and_disagreement(tmp_path: Path, environment: dict[str, str]) -> None:
+    repo = make_repo(tmp_path / "invalid", CORPUS / "invalid")
+    done = try_repo(repo, "forgea-docs-consistency", environment)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/official-docs-registry.md:6:1: error pin-drift" in done.stdout
