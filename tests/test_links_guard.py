@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import pytest
 
+from forgea_hooks.links import transport
 from forgea_hooks.links.checker import check_urls
 from forgea_hooks.links.guard import address_allowed, parse_host_literal
 from tests.linkserver import LinkServer, Reply, Tripwire, forbid_remote, serve, settings
@@ -60,9 +61,7 @@ def test_refused(address: str, why: str) -> None:
     assert why in reason
 
 
-@pytest.mark.parametrize(
-    "address", ["8.8.8.8", "1.1.1.1", "93.184.215.14", "2606:4700:4700::1111", "::ffff:8.8.8.8"]
-)
+@pytest.mark.parametrize("address", ["8.8.8.8", "1.1.1.1", "93.184.215.14", "2606:4700:4700::1111", "::ffff:8.8.8.8"])
 def test_public_allowed(address: str) -> None:
     assert address_allowed([address]) == (True, "every address is public")
 
@@ -100,9 +99,7 @@ def test_host_literals(host: str, expected: str) -> None:
     assert parse_host_literal(host) == ipaddress.ip_address(expected)
 
 
-@pytest.mark.parametrize(
-    "host", ["example.com", "1.2.3.4 junk", "999.1.1.1", "0x", "127.0.0.1.example.com", ""]
-)
+@pytest.mark.parametrize("host", ["example.com", "1.2.3.4 junk", "999.1.1.1", "0x", "127.0.0.1.example.com", ""])
 def test_names_are_not_literals(host: str) -> None:
     assert parse_host_literal(host) is None
 
@@ -137,6 +134,26 @@ def test_names_are_checked_at_connect_time(server: LinkServer) -> None:
     assert server.count() == 0
 
 
+def test_the_connection_goes_to_the_address_that_was_vetted(
+    server: LinkServer, wire: Tripwire, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Let loopback pass the guard for once, to watch what a passing check connects to.
+    vetted: list[list[str]] = []
+
+    def allow(addresses: Iterable[str]) -> tuple[bool, str]:
+        vetted.append(list(addresses))
+        return True, "allowed for this test"
+
+    monkeypatch.setattr(transport, "address_allowed", allow)
+    url = server.route("/page", Reply(200)).replace("127.0.0.1", "localhost")
+    assert check_urls([url], settings(allow_private=False))[url].outcome == "ok"
+    # The name was resolved once; the socket was opened to the vetted literal, which a DNS
+    # answer changed in between (rebinding) could not redirect.
+    assert wire.lookups.count("localhost") == 1
+    assert vetted and all("127.0.0.1" in addresses for addresses in vetted)
+    assert wire.lookups[1:] and set(wire.lookups[1:]) <= {"127.0.0.1", "::1"}
+
+
 def test_other_schemes_are_blocked(wire: Tripwire) -> None:
     urls = ["file:///etc/passwd", "ftp://example.com/x", "gopher://127.0.0.1:70/"]
     run = check_urls(urls, settings(allow_private=False))
@@ -158,9 +175,7 @@ def test_redirect_to_another_loopback_port_is_refused(server: LinkServer) -> Non
         target = inner.route("/internal", Reply(200))
         literal = server.route("/a", Reply(301, {"Location": target}))
         named = server.route("/b", Reply(307, {"Location": target.replace("127.0.0.1", "localhost")}))
-        run = check_urls(
-            [literal, named], settings(allow_private=False, trusted_origins=frozenset({server.origin}))
-        )
+        run = check_urls([literal, named], settings(allow_private=False, trusted_origins=frozenset({server.origin})))
         assert [result.outcome for result in run.values()] == ["blocked", "blocked"]
         assert inner.count() == 0
 

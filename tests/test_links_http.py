@@ -111,8 +111,8 @@ def test_backoff_grows(server: LinkServer) -> None:
     check_urls([url], settings(retries=2, backoff_base=0.1))
     times = [seen.at for seen in server.seen]
     # Jittered within [base*2^n / 2, base*2^n]: 0.05-0.1 s, then 0.1-0.2 s.
-    assert 0.05 <= times[1] - times[0] < 0.5
-    assert 0.1 <= times[2] - times[1] < 0.6
+    assert 0.05 <= times[1] - times[0] < 1.0
+    assert 0.1 <= times[2] - times[1] < 1.5
 
 
 def test_429_honours_retry_after(server: LinkServer) -> None:
@@ -141,11 +141,12 @@ def test_429_slows_that_host_alone(server: LinkServer) -> None:
     with LinkServer() as other:
         limited = server.route("/limited", Reply(429, {"Retry-After": "1"}), Reply(200))
         others = [other.route(f"/page{n}", Reply(200, delay=0.02)) for n in range(12)]
-        started = time.monotonic()
         run = check_urls([limited, *others], settings(per_host=2, retry_after_cap=5.0))
         assert {result.outcome for result in run.values()} == {"ok"}
-        assert max(seen.at for seen in other.seen) - started < 0.8
-        assert server.seen[1].at - server.seen[0].at >= 0.95
+        first, retry = server.seen
+        assert retry.at - first.at >= 0.95
+        # The other host was done long before the limited one was asked again.
+        assert max(seen.at for seen in other.seen) < retry.at - 0.3
 
 
 @pytest.mark.parametrize("refusal", [405, 403, 501])
@@ -171,9 +172,7 @@ def test_cloudflare_challenge_is_unverified(server: LinkServer) -> None:
 
 
 def test_captcha_page_behind_403_is_unverified(server: LinkServer) -> None:
-    url = server.route(
-        "/wall", Reply(403, body=b"<div class='g-recaptcha'>Please complete the CAPTCHA</div>")
-    )
+    url = server.route("/wall", Reply(403, body=b"<div class='g-recaptcha'>Please complete the CAPTCHA</div>"))
     assert check_urls([url], settings())[url].outcome == "unverified"
 
 
@@ -239,9 +238,7 @@ def test_results_keep_the_order_given(server: LinkServer) -> None:
 
 
 def test_fragments_present_and_absent(server: LinkServer) -> None:
-    page = (
-        b"<html><h2 id='install'>Install</h2><a name='legacy'></a><h2 id='user-content-faq'>FAQ</h2></html>"
-    )
+    page = b"<html><h2 id='install'>Install</h2><a name='legacy'></a><h2 id='user-content-faq'>FAQ</h2></html>"
     url = server.route("/guide", Reply(200, body=page))
     urls = [f"{url}#install", f"{url}#legacy", f"{url}#faq", f"{url}#missing", url]
     run = check_urls(urls, settings(check_fragments=True))

@@ -82,7 +82,7 @@ class _Page:
 
     verdict: _Verdict
     anchors: AnchorScanner | None = None
-    complete: bool = True  # False when the body was cut at the byte cap or the read deadline
+    complete: bool = True  # False: reading stopped at the byte cap or the deadline, anchors unseen
 
 
 class _HostGate:
@@ -162,8 +162,9 @@ class _Run:
             finally:
                 for session in self._sessions.values():
                     session.close()
-        for url in unique:
-            cache.put(self._cache_key(url), results[url])
+        for fetched in pages.values():
+            for url in fetched:
+                cache.put(self._cache_key(url), results[url])
         cache.save()
         return LinkRun({url: results[url] for url in unique}, cache.warnings)
 
@@ -192,9 +193,7 @@ class _Run:
     def _api_paths(self, url: str) -> list[str]:
         return github.api_paths(url) if self.settings.github_token else []
 
-    def _fetch_all(
-        self, pages: dict[str, list[str]], finished: Callable[[dict[str, LinkResult]], None]
-    ) -> None:
+    def _fetch_all(self, pages: dict[str, list[str]], finished: Callable[[dict[str, LinkResult]], None]) -> None:
         queues: dict[str, deque[str]] = {}
         for page in pages:
             first_host = self.api_origin if self._api_paths(page) else _origin(page)
@@ -254,12 +253,11 @@ class _Run:
 
     def _check_github(self, api_paths: list[str]) -> _Verdict:
         base = self.settings.github_api_url.rstrip("/")
-        verdict = _Verdict("dead", None, "no API path")
-        for path in api_paths:
+        for path in api_paths[:-1]:
             verdict = self._follow(base + path, api=True, fragments=frozenset()).verdict
             if verdict.status != 404:
-                break
-        return verdict
+                return verdict
+        return self._follow(base + api_paths[-1], api=True, fragments=frozenset()).verdict
 
     def _follow(self, url: str, *, api: bool, fragments: frozenset[str]) -> _Page:
         """Request ``url``, following redirects by hand so that the guard sees every hop."""
@@ -269,9 +267,7 @@ class _Run:
         moved_to: str | None = None  # where the leading run of permanent redirects ends
         permanent_so_far = True
         for _ in range(self.settings.max_redirects + 1):
-            answer = self._literal_refusal(current) or self._exchange(
-                current, api=api, body=bool(fragments), jar=jar
-            )
+            answer = self._literal_refusal(current) or self._exchange(current, api=api, body=bool(fragments), jar=jar)
             if isinstance(answer, _Verdict):
                 if answer.outcome == "blocked" and current != url:
                     return _Page(_Verdict("blocked", None, f"it redirects to {current}, but {answer.detail}"))
@@ -299,9 +295,7 @@ class _Run:
                 return self._judge(answer, api=api, moved_to=moved_to, fragments=fragments)
         return _Page(_Verdict("dead", None, f"it redirects more than {self.settings.max_redirects} times"))
 
-    def _judge(
-        self, answer: requests.Response, *, api: bool, moved_to: str | None, fragments: frozenset[str]
-    ) -> _Page:
+    def _judge(self, answer: requests.Response, *, api: bool, moved_to: str | None, fragments: frozenset[str]) -> _Page:
         status = answer.status_code
         ok = 200 <= status <= 299 if api else any(low <= status <= high for low, high in self.accept)
         if not ok:
@@ -332,7 +326,8 @@ class _Run:
 
     def _scan(self, answer: requests.Response, fragments: frozenset[str]) -> tuple[AnchorScanner, bool]:
         """Feed the body to an anchor scanner until every fragment is found, reading at most
-        body_cap bytes within read_timeout. The flag says whether the whole page was read."""
+        body_cap bytes within read_timeout. The flag is False when reading stopped early with a
+        fragment still unseen: its absence then proves nothing."""
         scanner = AnchorScanner()
         match = re.search(r"charset=[\"']?([\w.:-]+)", answer.headers.get("content-type", ""), re.I)
         try:
@@ -357,9 +352,7 @@ class _Run:
 
     # -- one request, with retries ---------------------------------------------------------
 
-    def _exchange(
-        self, url: str, *, api: bool, body: bool, jar: RequestsCookieJar
-    ) -> requests.Response | _Verdict:
+    def _exchange(self, url: str, *, api: bool, body: bool, jar: RequestsCookieJar) -> requests.Response | _Verdict:
         """One hop: the response (the caller closes it), or a verdict when none is worth judging."""
         gate = self._gate(url)
         headers = dict(_API_HEADERS) if api else {}
