@@ -20,9 +20,7 @@ MOVED = LinkResult(
     "it has moved permanently to https://c.example/",
     "https://c.example/",
 )
-WALL = LinkResult(
-    "https://d.example/", "unverified", 403, "the site answered with a bot challenge instead of the page"
-)
+WALL = LinkResult("https://d.example/", "unverified", 403, "the site answered with a bot challenge instead of the page")
 BLOCKED = LinkResult("http://10.0.0.1/", "blocked", None, "10.0.0.1 is a private address")
 FINE = LinkResult("https://e.example/", "ok", 200, "the server answered 200 OK")
 SKIPPED = LinkResult("https://f.example/", "excluded", None, "matches the exclude pattern 'f'; not checked")
@@ -68,10 +66,7 @@ def test_each_outcome_to_its_rule_with_plain_messages() -> None:
     assert found["link-redirect"].hint == "Cite the new address: https://c.example/"
     assert found["link-unverified"].severity is Severity.WARNING
     assert "open the link in a browser" in found["link-unverified"].hint
-    assert (
-        found["link-blocked"].message
-        == "The link http://10.0.0.1/ was not fetched: 10.0.0.1 is a private address."
-    )
+    assert found["link-blocked"].message == "The link http://10.0.0.1/ was not fetched: 10.0.0.1 is a private address."
     assert "allow-private" in found["link-blocked"].hint
 
 
