@@ -153,13 +153,13 @@ def corpus_urls(corpus: Path, port: int, hosts: int) -> tuple[list[str], list[st
 def run_engine(urls: list[str], cache: Path, args: argparse.Namespace) -> Timing:
     sys.path.insert(0, str(REPO))
     from forgea_hooks.links.checker import check_urls
-    from forgea_hooks.links.model import LinkSettings
+    from forgea_hooks.links.model import FAILURES, LinkSettings
 
     before = served(args.port)
     started = time.monotonic()
     run = check_urls(urls, LinkSettings(allow_private=True, cache_path=cache))
     seconds = time.monotonic() - started
-    failures = sum(result.outcome in ("dead", "unverified", "blocked") for result in run.values())
+    failures = sum(result.outcome in FAILURES for result in run.values())
     return Timing(seconds, served(args.port) - before, failures)
 
 
