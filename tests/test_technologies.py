@@ -109,9 +109,8 @@ def test_config_adds_aliases_domains_and_packages() -> None:
     assert catalog.technology_for_package("pypi", "psycopg2") == "postgresql"
     assert catalog.technology_for_package("npm", "pg") == "postgresql"
     assert catalog.technology_for_package("image", "bitnami/postgresql") == "postgresql"
-    assert (
-        catalog.technology_for_package("terraform", "registry.terraform.io/HashiCorp/aws") == "aws provider"
-    )
+    aws = catalog.technology_for_package("terraform", "registry.terraform.io/HashiCorp/aws")
+    assert aws == "aws provider"
     # built-in packages stay
     assert catalog.packages("prisma") == {"npm": ("prisma", "@prisma/client")}
 
