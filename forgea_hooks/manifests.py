@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import nodesemver  # type: ignore[import-untyped]
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
+
 import yaml
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from forgea_hooks.pins import PinClass, PinPart, versions_agree
 
@@ -193,6 +193,9 @@ def _npm_comparators(spec: str) -> list[list[str]] | None:
     npm_range = _npm_range(spec)
     if npm_range is None:
         return None
+    # Imported on use: the range libraries cost more start-up than a five-file pre-commit run.
+    import nodesemver  # type: ignore[import-untyped]
+
     try:
         sets = nodesemver.to_comparators(npm_range, False)
     except ValueError:
@@ -229,6 +232,8 @@ def _npm_exact(spec: str) -> str | None:
 
 
 def _pep440_set(spec: str) -> list[_Interval] | None:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     try:
         specifiers = SpecifierSet(spec)
     except InvalidSpecifier:
@@ -593,6 +598,8 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _add_requirement(found: _Found, path: str, line: int, text: str) -> None:
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         requirement = Requirement(text)
     except InvalidRequirement as error:
