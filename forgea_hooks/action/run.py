@@ -1,0 +1,267 @@
+"""``forgea-hooks action``: the GitHub Action's program, usable by hand with the same variables.
+
+On a pull request it checks the docs the PR changes and keeps one sticky comment; on any other
+event it checks the whole tree. Annotations, the job summary, the JSON report, SARIF and the
+step outputs are written either way. The PR comment is best effort: when it cannot be written
+(a fork's read-only token, rate limits, GitHub down) the run says so and exits by its findings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from forgea_hooks import __version__
+from forgea_hooks.action import annotate, summary
+from forgea_hooks.action.changes import ChangedDocs, changed_docs
+from forgea_hooks.action.client import ApiError, GitHubClient, PermissionDenied
+from forgea_hooks.action.comment import CommentContext, CommentOutcome, counts, sync
+from forgea_hooks.action.settings import FailOn, PullRequest, Settings, from_env
+from forgea_hooks.api import CheckOptions, CheckResult, ConfigError, rule_catalog, run_check
+from forgea_hooks.findings import Finding, Severity
+from forgea_hooks.reporters import sarif
+from forgea_hooks.reporters.github import command
+
+REPORT_NAME = "forgea-hooks-report.json"
+STILL_REPORTED = "The annotations and the job summary have the findings."
+
+
+@dataclass
+class Console:
+    """Every line the program prints, with the token scrubbed should any text ever carry it."""
+
+    token: str
+
+    def redact(self, text: str) -> str:
+        return text.replace(self.token, "***") if self.token else text
+
+    def out(self, line: str) -> None:
+        print(self.redact(line), flush=True)
+
+    def err(self, line: str) -> None:
+        print(self.redact(line), file=sys.stderr, flush=True)
+
+    def warning(self, message: str) -> None:
+        self.out(command("warning", message, {"title": "forgea-hooks"}))
+
+
+def exit_code(findings: Sequence[Finding], fail_on: FailOn) -> int:
+    if fail_on is FailOn.NEVER:
+        return 0
+    floor = Severity.ERROR.rank if fail_on is FailOn.ERROR else Severity.WARNING.rank
+    return 1 if any(finding.severity.rank >= floor for finding in findings) else 0
+
+
+def _log_listing(findings: Sequence[Finding], console: Console) -> None:
+    """Every finding as plain log text. Doc text could hold ``::command`` lines, so the runner's
+    command processing is stopped around it with a token nobody can guess."""
+    if not findings:
+        return
+    fence = uuid.uuid4().hex
+    console.out(f"::group::forgea-hooks: {len(findings)} findings")
+    console.out(f"::stop-commands::{fence}")
+    for f in findings:
+        console.out(f"{f.path}:{f.line}:{f.column}: {f.severity.value} [{f.rule}] {' '.join(f.message.split())}")
+    console.out(f"::{fence}::")
+    console.out("::endgroup::")
+
+
+def _write_outputs(path: Path, values: Mapping[str, str], console: Console) -> None:
+    # The heredoc form takes any value; the delimiter is random so no value can end it early.
+    chunks = []
+    for name, value in values.items():
+        delimiter = f"ghadelimiter_{uuid.uuid4()}"
+        chunks.append(f"{name}<<{delimiter}\n{console.redact(value)}\n{delimiter}\n")
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("".join(chunks))
+
+
+def _report_path(settings: Settings, cwd: Path) -> Path:
+    return (settings.runner_temp or settings.workspace or cwd) / REPORT_NAME
+
+
+@dataclass(frozen=True)
+class Scope:
+    paths: tuple[str, ...]
+    words: str
+    changed: ChangedDocs | None
+
+
+def _scope(
+    settings: Settings, pr: PullRequest | None, client: GitHubClient | None, cwd: Path, console: Console
+) -> Scope:
+    whole = f"paths: {' '.join(settings.paths)}" if settings.paths else "whole tree"
+    if pr is None:
+        return Scope(settings.paths, whole, None)
+    try:
+        changed = changed_docs(pr, settings.repository, settings.paths, cwd, client)
+    except ApiError as exc:
+        console.warning(f"Cannot tell which docs PR #{pr.number} changes ({exc}); checking {whole}.")
+        return Scope(settings.paths, f"{whole}; the PR's changed files could not be listed", None)
+    count = len(changed.paths)
+    docs = f"{count} changed doc{'' if count == 1 else 's'}"
+    words = f"pull request #{pr.number}: {docs}, listed by {changed.source}"
+    return Scope(changed.paths, words, changed)
+
+
+def _comment(
+    settings: Settings,
+    pr: PullRequest,
+    *,
+    client: GitHubClient | None,
+    client_problem: str,
+    result: CheckResult,
+    console: Console,
+) -> CommentOutcome:
+    if client is None:
+        reason = client_problem or "no GITHUB_TOKEN"
+        console.warning(f"PR comment skipped: {reason}. {STILL_REPORTED}")
+        return CommentOutcome("skipped", "", reason)
+    ctx = CommentContext(
+        repository=settings.repository,
+        server_url=settings.server_url,
+        head_sha=pr.head_sha,
+        run_url=settings.run_url,
+        docs_checked=result.files_checked,
+    )
+    try:
+        outcome = sync(client, settings.repository, pr.number, result.findings, ctx)
+    except PermissionDenied:
+        reason = "the token may not write to this pull request (fork and Dependabot PRs get read-only tokens)"
+        console.warning(f"PR comment skipped: {reason}. {STILL_REPORTED}")
+        return CommentOutcome("skipped", "", reason)
+    except ApiError as exc:
+        console.warning(f"PR comment skipped: {exc}. {STILL_REPORTED}")
+        return CommentOutcome("skipped", "", str(exc))
+    if outcome.action == "skipped":
+        console.out(command("notice", f"PR comment not written: {outcome.note}.", {"title": "forgea-hooks"}))
+    return outcome
+
+
+def _comment_words(outcome: CommentOutcome | None) -> str:
+    if outcome is None:
+        return ""
+    link = f" ({outcome.url})" if outcome.url else ""
+    if outcome.action in ("created", "updated", "unchanged"):
+        return f"{outcome.action}{link}"
+    return f"{'not written' if outcome.action == 'skipped' else 'none'}: {outcome.note}{link}"
+
+
+def run(settings: Settings, console: Console, cwd: Path) -> int:
+    pr = settings.pull_request
+    client: GitHubClient | None = None
+    client_problem = ""
+    if settings.token:
+        try:
+            client = GitHubClient(settings.api_url, settings.token)
+        except ApiError as exc:
+            client_problem = str(exc)
+    scope = _scope(settings, pr, client, cwd, console)
+    if scope.changed is not None and not scope.changed.paths:
+        # An empty path list means "the whole tree" to run_check; a PR with no doc changes has
+        # nothing to check, but may still need its old comment turned green.
+        result = CheckResult(findings=[], files_checked=0, warnings=[])
+    else:
+        result = run_check(CheckOptions(paths=scope.paths, config_file=settings.config, links=settings.links))
+
+    for warning in result.warnings:
+        console.warning(warning)
+    for problem in result.errors:
+        console.out(command("error", problem, {"title": "forgea-hooks: cannot check"}))
+    for line in annotate.commands(result.findings):
+        console.out(line)
+    _log_listing(result.findings, console)
+    # A path the user named that does not exist is a usage error, whatever the findings say.
+    code = 2 if result.errors else exit_code(result.findings, settings.fail_on)
+
+    outcome = None
+    if pr is not None and settings.comment:
+        outcome = _comment(settings, pr, client=client, client_problem=client_problem, result=result, console=console)
+
+    tally = counts(result.findings)
+    report_path = _report_path(settings, cwd)
+    report = {
+        "findings": [finding.as_dict() for finding in result.findings],
+        "summary": {
+            "errors": tally[Severity.ERROR],
+            "warnings": tally[Severity.WARNING],
+            "notes": tally[Severity.INFO],
+            "files_checked": result.files_checked,
+            "event": settings.event_name,
+            "scope": scope.words,
+            "paths": list(scope.paths),
+            "fail_on": settings.fail_on.value,
+            "exit_code": code,
+            "comment": outcome.action if outcome else "",
+            "comment_url": outcome.url if outcome else "",
+            "tool_warnings": list(result.warnings),
+            "unchecked": list(result.errors),
+            "version": __version__,
+        },
+    }
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    report_path.write_text(
+        console.redact(json.dumps(report, ensure_ascii=False, separators=(",", ":"))) + "\n", "utf-8"
+    )
+
+    if settings.sarif_file is not None:
+        settings.sarif_file.parent.mkdir(parents=True, exist_ok=True)
+        text = sarif.render(result.findings, rule_catalog(), __version__)
+        settings.sarif_file.write_text(console.redact(text), encoding="utf-8")
+
+    if settings.step_summary is not None:
+        already = settings.step_summary.stat().st_size if settings.step_summary.exists() else 0
+        ctx = summary.SummaryContext(
+            scope=scope.words,
+            files_checked=result.files_checked,
+            comment=_comment_words(outcome),
+            tool_warnings=result.warnings,
+            report_path=str(report_path),
+            server_url=settings.server_url,
+            repository=settings.repository,
+            sha=pr.head_sha if pr else settings.sha,
+        )
+        with settings.step_summary.open("a", encoding="utf-8") as handle:
+            handle.write(console.redact(summary.render(result.findings, ctx, already)))
+
+    if settings.output is not None:
+        _write_outputs(
+            settings.output,
+            {
+                "errors": str(tally[Severity.ERROR]),
+                "warnings": str(tally[Severity.WARNING]),
+                "comment-url": outcome.url if outcome else "",
+                "report": str(report_path),
+            },
+            console,
+        )
+
+    console.out(
+        f"forgea-hooks: {tally[Severity.ERROR]} errors, {tally[Severity.WARNING]} warnings, "
+        f"{tally[Severity.INFO]} notes in {result.files_checked} files ({scope.words}); exit {code}"
+    )
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="forgea-hooks action",
+        description=(
+            "Run the GitHub Action's checks. Inputs come from FORGEA_PATHS, FORGEA_LINKS, FORGEA_COMMENT, "
+            "FORGEA_FAIL_ON, FORGEA_CONFIG, FORGEA_SARIF_FILE and GitHub's GITHUB_* variables."
+        ),
+    )
+    parser.parse_args(argv)
+    console = Console(os.environ.get("GITHUB_TOKEN", "").strip())
+    try:
+        return run(from_env(os.environ), console, Path.cwd())
+    except ConfigError as exc:
+        console.out(command("error", str(exc), {"title": "forgea-hooks configuration"}))
+        console.err(f"forgea-hooks action: {exc}")
+        return 2
