@@ -31,8 +31,7 @@ def test_property_escaping_also_encodes_colon_and_comma() -> None:
 
 def test_annotation_has_file_line_col_and_title() -> None:
     assert annotation(_finding()) == (
-        "::error file=docs/tasks/task-A1-2024-01-01.md,line=7,col=3,title=pin-unknown"
-        "::Prisma: the version is unknown"
+        "::error file=docs/tasks/task-A1-2024-01-01.md,line=7,col=3,title=pin-unknown::Prisma: the version is unknown"
     )
 
 
@@ -54,15 +53,11 @@ def test_a_path_cannot_add_properties() -> None:
 
 
 def test_file_level_finding_has_no_line_or_column() -> None:
-    assert annotation(_finding(line=0, column=0)).startswith(
-        "::error file=docs/tasks/task-A1-2024-01-01.md,title="
-    )
+    assert annotation(_finding(line=0, column=0)).startswith("::error file=docs/tasks/task-A1-2024-01-01.md,title=")
 
 
 def test_hint_rides_on_a_second_message_line() -> None:
-    assert annotation(_finding(hint="pin it in the registry")).endswith(
-        "unknown%0AHint: pin it in the registry"
-    )
+    assert annotation(_finding(hint="pin it in the registry")).endswith("unknown%0AHint: pin it in the registry")
 
 
 def test_render_emits_every_finding_in_order_one_per_line() -> None:

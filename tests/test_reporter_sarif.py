@@ -17,9 +17,7 @@ import pytest
 from forgea_hooks.findings import Finding, Severity
 from forgea_hooks.reporters.sarif import FINGERPRINT_KEY, artifact_uri, render
 
-SCHEMA = json.loads(
-    (Path(__file__).parent / "fixtures" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
-)
+SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 RULES = {
     "pin-unknown": "a version field with no version",
     "pin-range": "a range or moving target instead of a pin",
@@ -108,9 +106,7 @@ def test_locations_are_repo_relative_with_a_uri_base_and_a_region() -> None:
 
 
 def test_a_whole_file_finding_points_at_line_one() -> None:
-    region = _log([_finding(line=0, column=0)])["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
-        "region"
-    ]
+    region = _log([_finding(line=0, column=0)])["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
     assert region == {"startLine": 1}
 
 

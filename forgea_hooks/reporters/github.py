@@ -31,9 +31,7 @@ def escape_property(text: str) -> str:
 def command(name: str, message: str, properties: Mapping[str, str | int] | None = None) -> str:
     """One workflow command line; properties in the given order, empty values left out."""
     props = ",".join(
-        f"{key}={escape_property(str(value))}"
-        for key, value in (properties or {}).items()
-        if str(value) != ""
+        f"{key}={escape_property(str(value))}" for key, value in (properties or {}).items() if str(value) != ""
     )
     head = f"::{name} {props}" if props else f"::{name}"
     return f"{head}::{escape_data(message)}"
