@@ -7,6 +7,7 @@ step outputs, the JSON report, the SARIF file and every comment body it sent.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -25,6 +26,7 @@ from forgea_hooks.action import run as run_module
 from forgea_hooks.action.client import GitHubClient
 from forgea_hooks.action.comment import ACTIONS_BOT, MARKER
 from forgea_hooks.action.run import main
+from forgea_hooks.api import CheckOptions, CheckResult, run_check
 from tests.conftest import CORPUS
 from tests.ghapi import Canned, FakeGitHub, serve
 
@@ -392,6 +394,24 @@ def test_without_a_token_the_check_still_runs(gh: Harness) -> None:
     assert result.code == 1
     assert "PR comment skipped: no GITHUB_TOKEN" in result.out
     assert gh.fake.requests == []
+
+
+def test_inputs_reach_the_check(gh: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[CheckOptions] = []
+
+    def spy(options: CheckOptions) -> CheckResult:
+        seen.append(options)
+        return run_check(dataclasses.replace(options, links=False))  # the corpus links are real sites: stay offline
+
+    monkeypatch.setattr(run_module, "run_check", spy)
+    config = gh.tmp / "quiet.yaml"
+    config.write_text("rules:\n  pin-unknown: 'off'\n", encoding="utf-8")
+    result = gh.run(FORGEA_LINKS="true", FORGEA_CONFIG=str(config))
+    [options] = seen
+    assert options.links is True
+    assert options.config_file == config
+    assert set(options.paths) == set(BAD_DOCS)
+    assert "pin-unknown" not in {f["rule"] for f in result.report["findings"]}
 
 
 # -- other events -----------------------------------------------------------------------------
