@@ -6,9 +6,13 @@ links. Nothing here formats output.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from forgea_hooks import rules
@@ -19,9 +23,12 @@ from forgea_hooks.documents.source import DEFAULT_MAX_BYTES, Unreadable, read_te
 from forgea_hooks.findings import Finding, Severity
 from forgea_hooks.model import Document
 from forgea_hooks.tree import Tree
-from forgea_hooks.views import pin_refs
+from forgea_hooks.views import PinRef, pin_refs, source_refs
 
-__all__ = ["CheckOptions", "CheckResult", "ConfigError", "rule_catalog", "run_check"]
+__all__ = ["CheckOptions", "CheckResult", "ConfigError", "FileOutcome", "rule_catalog", "run_check"]
+
+PARALLEL_THRESHOLD = 200
+MAX_WORKERS = 8
 
 
 @dataclass(frozen=True)
@@ -39,11 +46,26 @@ class CheckOptions:
 
 
 @dataclass
+class FileOutcome:
+    """What the whole-tree rules, the link check and the pin table need of a checked file: small
+    and picklable, so that worker processes can hand it back."""
+
+    path: str
+    relpath: str
+    kind: str
+    findings: list[Finding]
+    pins: list[PinRef] = field(default_factory=list)
+    links: list[tuple[str, int]] = field(default_factory=list)
+    disabled: dict[int, frozenset[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
 class CheckResult:
     findings: list[Finding]
     files_checked: int
     warnings: list[str] = field(default_factory=list)
-    documents: list[Document] = field(default_factory=list)
+    outcomes: list[FileOutcome] = field(default_factory=list)
     # Paths that could not be checked at all (named but absent): the CLI exits 2 for them.
     errors: list[str] = field(default_factory=list)
 
@@ -78,32 +100,37 @@ class Checker:
         self.errors: list[str] = []
 
     def run(self) -> CheckResult:
-        loose: list[Finding] = []
-        contexts: list[rules.RuleContext] = []
-        checked = 0
-        for candidate in self._candidates():
-            outcome = self.check_file(candidate)
-            if outcome is None:
-                continue
-            checked += 1
-            if isinstance(outcome, rules.RuleContext):
-                contexts.append(outcome)
-            else:
-                loose.extend(outcome)
+        candidates = list(self._candidates())
+        outcomes = [outcome for outcome in self._check_all(candidates) if outcome is not None]
+        findings = [finding for outcome in outcomes for finding in outcome.findings]
         if not self.options.paths:
             from forgea_hooks.rules.consistency import check_tree
 
-            check_tree((ctx, ref) for ctx in contexts for ref in pin_refs(ctx.doc))
-        findings = loose + [finding for ctx in contexts for finding in ctx.findings]
+            findings.extend(check_tree(outcomes, self.tree.catalog, self.severity))
         if self.options.links:
-            findings.extend(self._links([ctx.doc for ctx in contexts]))
+            findings.extend(self._links(outcomes))
         findings.sort(key=Finding.sort_key)
-        self.warnings.extend(self.tree.warnings)
-        return CheckResult(findings, checked, self.warnings, [ctx.doc for ctx in contexts], self.errors)
+        warnings = [*self.warnings, *(warning for outcome in outcomes for warning in outcome.warnings)]
+        warnings.extend(self.tree.warnings)
+        return CheckResult(findings, len(outcomes), list(dict.fromkeys(warnings)), outcomes, self.errors)
 
-    def check_file(self, candidate: _Candidate) -> rules.RuleContext | list[Finding] | None:
-        """The doc's context with its findings; a bare list when the file could not be read; None
-        when the file is not a doc of any kind."""
+    def _check_all(self, candidates: list[_Candidate]) -> Iterator[FileOutcome | None]:
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        if len(candidates) < PARALLEL_THRESHOLD or workers < 2:
+            yield from (self.check_file(candidate) for candidate in candidates)
+            return
+        # Parsing is pure Python and CPU-bound: a whole-tree run pays for a second process, a
+        # pre-commit batch of a few files does not. Chunks keep the pickling overhead small.
+        size = max(16, len(candidates) // (workers * 8))
+        chunks = [candidates[start : start + size] for start in range(0, len(candidates), size)]
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=_fork_context(), initializer=_start_worker, initargs=(self.options,)
+        ) as pool:
+            for batch in pool.map(_check_chunk, chunks):
+                yield from batch
+
+    def check_file(self, candidate: _Candidate) -> FileOutcome | None:
+        """What one file says and what is wrong with it; None when it is not a doc of any kind."""
         display = self.display(candidate.path)
         text = read_text(candidate.path, self.options.max_bytes)
         kind = candidate.kind
@@ -111,7 +138,8 @@ class Checker:
             if kind is None:
                 return None
             severity = self.severity("file-invalid", kind)
-            return [Finding(display, 1, 1, "file-invalid", severity, f"the file {text.reason}")] if severity else []
+            found = [Finding(display, 1, 1, "file-invalid", severity, f"the file {text.reason}")] if severity else []
+            return FileOutcome(display, candidate.relpath, kind, found)
         if kind is None:
             if not (self.config.sniffs() and kinds.looks_like_report(text)):
                 return None
@@ -124,7 +152,21 @@ class Checker:
             ctx.report("file-invalid", line, message)
         for module in self.modules:
             module.check(doc, ctx)
-        return ctx
+        links = (
+            [(link.url, link.line) for link in doc.links]
+            if self.options.all_links
+            else [(ref.url, ref.line) for ref in source_refs(doc) if ref.url.startswith(("http://", "https://"))]
+        )
+        return FileOutcome(
+            display,
+            candidate.relpath,
+            kind,
+            ctx.findings,
+            pins=pin_refs(doc),
+            links=links if self.options.links else [],
+            disabled=doc.disabled,
+            warnings=self.tree.warnings,
+        )
 
     def display(self, path: Path) -> str:
         try:
@@ -175,11 +217,28 @@ class Checker:
         kind = kinds.kind_by_path(relpath, self.config.kind_globs()) or "registry"
         return parse(text, self.display(path), relpath, kind)[0]
 
-
-    def _links(self, docs: list[Document]) -> list[Finding]:
+    def _links(self, outcomes: list[FileOutcome]) -> list[Finding]:
         from forgea_hooks.linkcheck import check_links
 
-        return check_links(docs, self.options, self.config, self.severity, self.warnings)
+        return check_links(outcomes, self.options, self.config, self.severity, self.warnings)
+
+
+_worker: Checker | None = None
+
+
+def _start_worker(options: CheckOptions) -> None:
+    global _worker  # noqa: PLW0603 - one Checker per worker process, built once
+    _worker = Checker(options)
+
+
+def _check_chunk(chunk: list[_Candidate]) -> list[FileOutcome | None]:
+    assert _worker is not None
+    return [_worker.check_file(candidate) for candidate in chunk]
+
+
+def _fork_context() -> BaseContext | None:
+    # fork shares the imported modules with the workers; elsewhere the platform default is safer.
+    return multiprocessing.get_context("fork") if sys.platform == "linux" else None
 
 
 def _walk(top: Path) -> Iterator[Path]:
@@ -209,4 +268,3 @@ def dump_document(path: Path, *, root: Path, config_file: Path | None, kind: str
     if kind is None:
         kind = "gatekeeper-report" if kinds.looks_like_report(text) else "official-doc"
     return parse(text, checker.display(path), relpath, kind)[0].to_json()
-

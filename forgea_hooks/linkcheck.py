@@ -15,30 +15,23 @@ from forgea_hooks.config import Config
 from forgea_hooks.findings import Finding
 from forgea_hooks.links.checker import check_urls
 from forgea_hooks.links.model import settings_from_config
-from forgea_hooks.model import Document
 from forgea_hooks.rules import Severities
 from forgea_hooks.rules.links import findings_for
-from forgea_hooks.views import source_refs
 
 if TYPE_CHECKING:
-    from forgea_hooks.api import CheckOptions
+    from forgea_hooks.api import CheckOptions, FileOutcome
 
 
 def check_links(
-    docs: Sequence[Document], options: CheckOptions, config: Config, severity: Severities, warnings: list[str]
+    outcomes: Sequence[FileOutcome], options: CheckOptions, config: Config, severity: Severities, warnings: list[str]
 ) -> list[Finding]:
     citations: dict[str, list[tuple[str, int, int, str]]] = {}
     disabled: dict[tuple[str, int], frozenset[str]] = {}
-    for doc in docs:
-        places = (
-            [(link.url, link.line) for link in doc.links]
-            if options.all_links
-            else [(ref.url, ref.line) for ref in source_refs(doc) if ref.url.startswith(("http://", "https://"))]
-        )
-        for url, line in places:
-            citations.setdefault(url, []).append((doc.path, line, 1, doc.kind))
-        for line, rules in doc.disabled.items():
-            disabled[(doc.path, line)] = rules
+    for outcome in outcomes:
+        for url, line in outcome.links:
+            citations.setdefault(url, []).append((outcome.path, line, 1, outcome.kind))
+        for line, rules in outcome.disabled.items():
+            disabled[(outcome.path, line)] = rules
     if not citations:
         return []
     settings = settings_from_config(
@@ -55,7 +48,7 @@ def check_links(
         )
     run = check_urls(citations, settings, _progress if sys.stderr.isatty() else None)
     warnings.extend(run.warnings)
-    found = findings_for(run.results, citations, lambda rule, kind: severity(rule, kind))
+    found = findings_for(run.results, citations, severity)
     return [finding for finding in found if finding.rule not in disabled.get((finding.path, finding.line), ())]
 
 

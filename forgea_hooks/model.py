@@ -52,15 +52,17 @@ class Entry:
         return None
 
     def to_json(self) -> dict[str, Any]:
+        # The list and the by-key mapping share each field's JSON: this runs for every doc checked.
+        field_list = [item.to_json() for item in self.fields]
         fields: dict[str, Any] = {}
-        for item in self.fields:
-            fields.setdefault(item.key, item.to_json())
+        for item in field_list:
+            fields.setdefault(item["key"], item)
         return {
             "key": self.head.key,
-            "head": self.head.to_json(),
+            "head": field_list[0] if self.fields and self.fields[0] is self.head else self.head.to_json(),
             "line": self.line,
             "fields": fields,
-            "field_list": [item.to_json() for item in self.fields],
+            "field_list": field_list,
         }
 
 
@@ -154,11 +156,12 @@ class Report:
         return find_section(self.sections, name)
 
     def to_json(self) -> dict[str, Any]:
+        section_list = [section.to_json() for section in self.sections]
         return {
             "line": self.line,
             "references": [block.to_json() for block in self.references],
-            "sections": {section.name: section.to_json() for section in self.sections if section.name},
-            "section_list": [section.to_json() for section in self.sections],
+            "sections": _by_name(section_list),
+            "section_list": section_list,
             "decision": self.decision.to_json() if self.decision else None,
         }
 
@@ -210,19 +213,29 @@ class Document:
         return find_section(self.sections, name)
 
     def to_json(self) -> dict[str, Any]:
+        section_list = [section.to_json() for section in self.sections]
         return {
             "path": self.relpath,
             "kind": self.kind,
             "front_matter": self.front_matter,
             "front_matter_lines": self.front_matter_lines,
-            "sections": {section.name: section.to_json() for section in self.sections if section.name},
-            "section_list": [section.to_json() for section in self.sections],
+            "sections": _by_name(section_list),
+            "section_list": section_list,
             "reports": [report.to_json() for report in self.reports],
             "status_lines": [status.to_json() for status in self.status_lines],
             "links": [link.to_json() for link in self.links],
             "metadata": {key: value.to_json() for key, value in self.metadata.items()},
             "table": self.table.to_json() if self.table else None,
         }
+
+
+def _by_name(section_list: list[dict[str, Any]]) -> dict[str, Any]:
+    """Named sections by name, the first of each name (as ``find_section`` picks)."""
+    named: dict[str, Any] = {}
+    for section in section_list:
+        if section["name"]:
+            named.setdefault(section["name"], section)
+    return named
 
 
 def find_section(sections: list[Section], name: str) -> Section | None:

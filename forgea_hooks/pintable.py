@@ -8,7 +8,6 @@ from typing import Any
 
 from forgea_hooks.api import Checker, CheckOptions
 from forgea_hooks.pins import classify
-from forgea_hooks.views import pin_refs
 
 _PIN_RULES = ("pin-unknown", "pin-unconfirmed", "pin-range", "pin-inconsistent", "pin-drift")
 
@@ -21,18 +20,18 @@ def build(root: Path, config_file: Path | None) -> dict[str, Any]:
         if finding.rule in _PIN_RULES:
             flagged[(finding.path, finding.line)].append(finding.rule)
     rows: dict[str, dict[str, Any]] = {}
-    for doc in result.documents:
-        for ref in pin_refs(doc):
+    for outcome in result.outcomes:
+        for ref in outcome.pins:
             if not ref.technology:
                 continue
             key = checker.tree.catalog.canonical(ref.technology)
             row = rows.setdefault(key, {"technology": ref.technology, "registry": None, "places": [], "installs": []})
             place = {
-                "path": doc.path,
+                "path": outcome.path,
                 "line": ref.line,
                 "pin": ref.value,
                 "class": "+".join(part.cls.value for part in classify(ref.value).parts),
-                "findings": sorted(set(flagged.get((doc.path, ref.line), []))),
+                "findings": sorted(set(flagged.get((outcome.path, ref.line), []))),
             }
             if ref.role == "registry" and row["registry"] is None:
                 row["registry"] = place

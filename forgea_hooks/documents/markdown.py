@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
+from markdown_it.token import Token
 
 from forgea_hooks.documents import frontmatter
 from forgea_hooks.model import (
@@ -55,7 +55,38 @@ _DISABLE = re.compile(r"<!--\s*forgea-hooks:\s*disable=([\w\s,-]+?)\s*-->")
 _TRAILING_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
 _DASHES = re.compile(r"\s*(?:—|–|--|-)\s*")
 
-_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
+# Inline content is read as its source text, so markdown-it's inline pass (a quarter of the parse)
+# is switched off; block structure is parsed in full, as CommonMark says.
+_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+
+
+class Node:
+    """A block of markdown-it's token stream as a tree: lighter than Node, which this
+    hot path builds for every doc."""
+
+    __slots__ = ("children", "content", "map", "tag", "type")
+
+    def __init__(self, token: Token | None) -> None:
+        self.type = "root" if token is None else token.type.removesuffix("_open")
+        self.tag = "" if token is None else token.tag
+        self.map = None if token is None else token.map
+        self.content = "" if token is None else token.content
+        self.children: list[Node] = []
+
+
+def _tree(tokens: list[Token]) -> Node:
+    root = Node(None)
+    stack = [root]
+    for token in tokens:
+        if token.nesting == 1:
+            node = Node(token)
+            stack[-1].children.append(node)
+            stack.append(node)
+        elif token.nesting == -1:
+            stack.pop()
+        else:
+            stack[-1].children.append(Node(token))
+    return root
 
 
 def canonical_key(raw: str) -> str:
@@ -66,9 +97,7 @@ def canonical_key(raw: str) -> str:
 def heading_name(title: str) -> str:
     """Heading text as the spec matches it; a trailing ``(required)``-style suffix is dropped."""
     title = _TRAILING_QUALIFIER.sub("", title)
-    kept = "".join(
-        char for char in title if unicodedata.category(char)[0] in "LNZ" or char in "-—–.&/#+:"
-    )
+    kept = "".join(char for char in title if unicodedata.category(char)[0] in "LNZ" or char in "-—–.&/#+:")
     name = " ".join(kept.replace("*", " ").replace("_", " ").casefold().split())
     return name.strip(" :")
 
@@ -105,8 +134,8 @@ def parse(text: str, path: str, relpath: str, kind: str) -> tuple[Document, list
         # Blank the block rather than cut it, so every later line keeps its number.
         lines = text.split("\n")
         text = "\n" * front.end_line + "\n".join(lines[front.end_line :])
-    root = SyntaxTreeNode(_PARSER.parse(text))
-    _Builder(doc).build(root)
+    tokens = _PARSER.parse(text)
+    _Builder(doc).build(_tree(tokens), tokens)
     _fill_views(doc)
     return doc, problems
 
@@ -118,12 +147,12 @@ class _Builder:
         doc.sections.append(self.section)
         self.open_entry: Entry | None = None
 
-    def build(self, root: SyntaxTreeNode) -> None:
+    def build(self, root: Node, tokens: list[Token]) -> None:
         for node in root.children:
             self._block(node)
-        self._scan_inline_extras(root)
+        self._scan_inline_extras(tokens)
 
-    def _block(self, node: SyntaxTreeNode) -> None:
+    def _block(self, node: Node) -> None:
         kind = node.type
         if kind == "heading":
             title = _inline_text(node)
@@ -141,7 +170,7 @@ class _Builder:
         elif kind != "html_block":
             self.open_entry = None
 
-    def _list(self, node: SyntaxTreeNode) -> None:
+    def _list(self, node: Node) -> None:
         for item in node.children:
             first = _first_paragraph(item)
             if first is None:
@@ -172,18 +201,20 @@ class _Builder:
             else:
                 self.section.fields.append(field)
 
-    def _scan_inline_extras(self, root: SyntaxTreeNode) -> None:
-        """Links and inline-disable comments: read from every text-bearing node, never from code."""
-        for node in root.walk():
-            if node.type == "inline" and node.map:
-                for offset, line_text in enumerate(node.content.split("\n")):
-                    line = node.map[0] + 1 + offset
-                    self._comment(line_text, line)
-                    for url in _URL.findall(_strip_code_spans(line_text)):
-                        self.doc.links.append(Link(url.rstrip(".,;:!?*_"), line))
-            elif node.type == "html_block" and node.map:
-                for offset, line_text in enumerate(node.content.split("\n")):
-                    self._comment(line_text, node.map[0] + 1 + offset)
+    def _scan_inline_extras(self, tokens: list[Token]) -> None:
+        """Links and inline-disable comments: read from every text-bearing token, never from code."""
+        for token in tokens:
+            if token.type == "inline" and token.map:
+                for offset, line_text in enumerate(token.content.split("\n")):
+                    line = token.map[0] + 1 + offset
+                    if "<!--" in line_text:
+                        self._comment(line_text, line)
+                    if "://" in line_text:
+                        for url in _URL.findall(_strip_code_spans(line_text)):
+                            self.doc.links.append(Link(url.rstrip(".,;:!?*_"), line))
+            elif token.type == "html_block" and token.map:
+                for offset, line_text in enumerate(token.content.split("\n")):
+                    self._comment(line_text, token.map[0] + 1 + offset)
 
     def _comment(self, text: str, line: int) -> None:
         for match in _DISABLE.finditer(text):
@@ -192,7 +223,7 @@ class _Builder:
             self.doc.disabled[target] = self.doc.disabled.get(target, frozenset()) | rules
 
 
-def _field(item: SyntaxTreeNode, first: SyntaxTreeNode) -> Field | None:
+def _field(item: Node, first: Node) -> Field | None:
     text = _inline_text(first)
     head, _, rest = text.partition("\n")
     parts = split_key(head)
@@ -216,7 +247,7 @@ def _field(item: SyntaxTreeNode, first: SyntaxTreeNode) -> Field | None:
     return field
 
 
-def _table(node: SyntaxTreeNode) -> Table:
+def _table(node: Node) -> Table:
     headers: list[str] = []
     rows: list[TableRow] = []
     for part in node.children:
@@ -225,11 +256,11 @@ def _table(node: SyntaxTreeNode) -> Table:
             if part.type == "thead":
                 headers = [canonical_key(cell) for cell in cells]
             else:
-                rows.append(TableRow(dict(zip(headers, (cell.strip() for cell in cells))), _line(row)))
+                rows.append(TableRow(dict(zip(headers, (cell.strip() for cell in cells), strict=False)), _line(row)))
     return Table(headers, rows, _line(node))
 
 
-def _first_paragraph(item: SyntaxTreeNode) -> SyntaxTreeNode | None:
+def _first_paragraph(item: Node) -> Node | None:
     for child in item.children:
         if child.type == "paragraph":
             return child
@@ -238,14 +269,14 @@ def _first_paragraph(item: SyntaxTreeNode) -> SyntaxTreeNode | None:
     return None
 
 
-def _inline_text(node: SyntaxTreeNode) -> str:
+def _inline_text(node: Node) -> str:
     for child in node.children:
         if child.type == "inline":
             return child.content.strip()
     return ""
 
 
-def _line(node: SyntaxTreeNode) -> int:
+def _line(node: Node) -> int:
     return node.map[0] + 1 if node.map else 1
 
 

@@ -43,7 +43,7 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Unreadabl
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Unreadable(f"is not UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 1]!r})")
+        return Unreadable(f"is not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r})")
     return text.removeprefix("\ufeff")
 
 

@@ -31,13 +31,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from forgea_hooks.findings import Severity
-from forgea_hooks.manifests import compare
+from forgea_hooks.findings import Finding, Severity
 from forgea_hooks.model import Document
 from forgea_hooks.pins import PinClass, PinPart, classify, versions_agree
-from forgea_hooks.rules import RuleContext
+from forgea_hooks.rules import RuleContext, Severities
+from forgea_hooks.technologies import Catalog
 from forgea_hooks.views import PinRef, pin_refs
+
+if TYPE_CHECKING:
+    from forgea_hooks.api import FileOutcome
 
 RULES = {
     "pin-inconsistent": {
@@ -96,9 +100,14 @@ def _against_registry(ref: PinRef, technology: str, parts: list[PinPart], ctx: R
 
 
 def _against_manifests(ref: PinRef, technology: str, parts: list[PinPart], ctx: RuleContext) -> None:
+    installs = ctx.tree.installs_for(technology)
+    if not installs:
+        return
+    from forgea_hooks.manifests import compare
+
     other: list[str] = []
     loose: list[str] = []
-    for install in ctx.tree.installs_for(technology):
+    for install in installs:
         verdicts = {compare(part, install) for part in parts}
         place = f"{install.path}:{install.line} {install.package} {install.spec}"
         if "agree" in verdicts:
@@ -132,27 +141,45 @@ def _versions(parts: Iterable[PinPart]) -> str:
     return " / ".join(dict.fromkeys(part.text.strip("` ") for part in parts))
 
 
-def check_tree(places: Iterable[tuple[RuleContext, PinRef]]) -> None:
+def check_tree(outcomes: Iterable[FileOutcome], catalog: Catalog, severity: Severities) -> list[Finding]:
     """Whole-tree runs: docs that disagree about a technology the registry does not pin, at every place."""
-    groups: dict[str, list[tuple[RuleContext, PinRef, list[PinPart]]]] = defaultdict(list)
-    for ctx, ref in places:
-        parts = concrete_parts(ref.value) if ref.technology and ref.role != "registry" else []
-        if parts:
-            groups[ctx.tree.catalog.canonical(ref.technology)].append((ctx, ref, parts))
+    registry: dict[str, list[PinPart]] = {}
+    groups: dict[str, list[tuple[FileOutcome, PinRef, list[PinPart]]]] = defaultdict(list)
+    for outcome in outcomes:
+        for ref in outcome.pins:
+            parts = concrete_parts(ref.value) if ref.technology else []
+            if not parts:
+                continue
+            technology = catalog.canonical(ref.technology)
+            if ref.role == "registry":
+                registry.setdefault(technology, parts)
+            else:
+                groups[technology].append((outcome, ref, parts))
+    findings: list[Finding] = []
     for technology, members in groups.items():
-        if members and _registry_parts(members[0][0], technology):
+        if technology in registry:
             continue  # the registry settles it; each doc was compared with it already
-        for ctx, ref, parts in members:
-            others = [(o_ctx, o_ref) for o_ctx, o_ref, o_parts in members if not _agree(parts, o_parts)]
-            if others:
-                where = "; ".join(f"{o_ctx.doc.path}:{o_ref.line} {o_ref.value.strip()}" for o_ctx, o_ref in others[:5])
-                ctx.report(
-                    "pin-inconsistent",
+        for outcome, ref, parts in members:
+            others = [(other, other_ref) for other, other_ref, other_parts in members if not _agree(parts, other_parts)]
+            level = severity("pin-inconsistent", outcome.kind)
+            if not others or level is None or "pin-inconsistent" in outcome.disabled.get(ref.line, ()):
+                continue
+            where = "; ".join(
+                f"{other.path}:{other_ref.line} {other_ref.value.strip()}" for other, other_ref in others[:5]
+            )
+            findings.append(
+                Finding(
+                    outcome.path,
                     ref.line,
+                    1,
+                    "pin-inconsistent",
+                    level,
                     f"{ref.technology} is pinned to {_versions(parts)} here but differently elsewhere, "
                     "and the registry does not settle it",
                     f"other pins: {where}; add a registry row to make one pin win",
                 )
+            )
+    return findings
 
 
 def _registry_parts(ctx: RuleContext, technology: str) -> list[PinPart]:
