@@ -32,7 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="forgea-hooks", description="Keep docs honest about the versions of the technologies they build on."
+        prog="forgea-hooks",
+        description="Keep docs honest about the versions of the technologies they build on.",
     )
     parser.add_argument("--version", action="version", version=f"forgea-hooks {__version__}")
     sub = parser.add_subparsers(dest="command")

@@ -58,7 +58,8 @@ def _explain(error: ValidationError, instance: dict[str, Any]) -> Iterator[Schem
     if error.validator == "required":
         present = error.instance if isinstance(error.instance, dict) else {}
         properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-        for name in error.validator_value:
+        required = error.validator_value if isinstance(error.validator_value, list) else []
+        for name in required:
             if name in present:
                 continue
             title = properties.get(name, {}).get("title") if isinstance(properties.get(name), dict) else None

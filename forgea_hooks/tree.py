@@ -7,12 +7,15 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from forgea_hooks.config import Config
 from forgea_hooks.documents.kinds import glob_pattern
-from forgea_hooks.manifests import Install, read_installs
 from forgea_hooks.model import Document, TableRow
 from forgea_hooks.technologies import Catalog
+
+if TYPE_CHECKING:
+    from forgea_hooks.manifests import Install
 
 
 @dataclass
@@ -58,6 +61,9 @@ class Tree:
     @functools.cached_property
     def installs(self) -> dict[str, list[Install]]:
         """Canonical technology name -> what the root's manifests install for it."""
+        # Imported here: only runs whose docs name a technology pay for the manifest readers.
+        from forgea_hooks.manifests import read_installs
+
         installs, problems = read_installs(self.config.root)
         for problem in problems:
             self.warnings.append(f"{problem.path}:{problem.line}: {problem.message} (manifest skipped for pin-drift)")
@@ -78,8 +84,7 @@ class Tree:
             if any(char in glob for char in "*?["):
                 pattern = glob_pattern(glob.lstrip("/"))
                 paths.extend(
-                    path for path in sorted(root.rglob("*.md"))
-                    if pattern.match(path.relative_to(root).as_posix())
+                    path for path in sorted(root.rglob("*.md")) if pattern.match(path.relative_to(root).as_posix())
                 )
             elif (root / glob.lstrip("/")).is_file():
                 paths.append(root / glob.lstrip("/"))

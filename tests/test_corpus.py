@@ -41,7 +41,9 @@ def test_invalid_tree_reports_every_expected_finding(
     assert missing == []
 
 
-def test_nothing_is_reported_inside_the_code_fence(invalid_findings: tuple[int, list[dict[str, object]]]) -> None:
+def test_nothing_is_reported_inside_the_code_fence(
+    invalid_findings: tuple[int, list[dict[str, object]]],
+) -> None:
     _, findings = invalid_findings
     fence = [
         found

@@ -90,9 +90,7 @@ class RuleContext:
     tree: Tree
     findings: list[Finding] = field(default_factory=list)
 
-    def report(
-        self, rule: str, line: int, message: str, hint: str = "", *, column: int = 1, variant: str = ""
-    ) -> None:
+    def report(self, rule: str, line: int, message: str, hint: str = "", *, column: int = 1, variant: str = "") -> None:
         severity = self.severity(rule, self.doc.kind, variant)
         if severity is None or rule in self.doc.disabled.get(line, ()):
             return

@@ -35,7 +35,9 @@ RULES = {
 }
 VARIANTS = {"path-placeholder:own-name": dict.fromkeys(KINDS, Severity.ERROR)}
 
-_ABSOLUTE = re.compile(r"(?:^|(?<=[\s`(\[\"'=]))(/Users/[^\s`)\]\"']+|/home/[^\s`)\]\"']+|~/[^\s`)\]\"']+|[A-Za-z]:\\[^\s`)\]\"']*)")
+_ABSOLUTE = re.compile(
+    r"(?:^|(?<=[\s`(\[\"'=]))(/Users/[^\s`)\]\"']+|/home/[^\s`)\]\"']+|~/[^\s`)\]\"']+|[A-Za-z]:\\[^\s`)\]\"']*)"
+)
 _PLACEHOLDER = re.compile(r"<[A-Za-z][^<>]*>")
 _BACKTICKED_PATH = re.compile(r"`(/?[^`\s]+\.md)`")
 _NOTE = re.compile(r"\s*\((extend|new)\)\s*$", re.IGNORECASE)
