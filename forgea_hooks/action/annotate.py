@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from forgea_hooks.action.comment import plural
 from forgea_hooks.findings import Finding, Severity
 from forgea_hooks.reporters.github import annotation, command
 
@@ -26,7 +27,7 @@ def commands(findings: Sequence[Finding]) -> list[str]:
     left_out[Severity.INFO] = sum(1 for f in findings if f.severity is Severity.INFO)
     if any(left_out.values()):
         words = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-        parts = [f"{count} {words[sev]}{'' if count == 1 else 's'}" for sev, count in left_out.items() if count]
+        parts = [plural(count, words[sev]) for sev, count in left_out.items() if count]
         lines.append(
             command(
                 "notice",

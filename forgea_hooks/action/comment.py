@@ -53,7 +53,7 @@ def needs_attention(findings: Sequence[Finding]) -> bool:
     return any(finding.severity is not Severity.INFO for finding in findings)
 
 
-def _plural(count: int, noun: str) -> str:
+def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
@@ -63,13 +63,13 @@ def _by_severity(findings: Sequence[Finding]) -> list[Finding]:
 
 def render_failing(findings: Sequence[Finding], ctx: CommentContext) -> str:
     tally = counts(findings)
-    parts = [_plural(tally[Severity.ERROR], "error"), _plural(tally[Severity.WARNING], "warning")]
+    parts = [plural(tally[Severity.ERROR], "error"), plural(tally[Severity.WARNING], "warning")]
     if tally[Severity.INFO]:
-        parts.append(_plural(tally[Severity.INFO], "note"))
+        parts.append(plural(tally[Severity.INFO], "note"))
     icon = ICON[Severity.ERROR] if tally[Severity.ERROR] else ICON[Severity.WARNING]
     head = (
         f"{MARKER}\n### {icon} forgea-hooks: {', '.join(parts)}\n\n"
-        f"Checked {_plural(ctx.docs_checked, 'doc')} changed in this pull request at "
+        f"Checked {plural(ctx.docs_checked, 'doc')} changed in this pull request at "
         f"{ctx.head_sha[:12]}. Details are in the [job summary]({ctx.run_url}).\n\n"
     )
 

@@ -21,7 +21,7 @@ from forgea_hooks import __version__
 from forgea_hooks.action import annotate, summary
 from forgea_hooks.action.changes import ChangedDocs, changed_docs
 from forgea_hooks.action.client import ApiError, GitHubClient, PermissionDenied
-from forgea_hooks.action.comment import CommentContext, CommentOutcome, counts, sync
+from forgea_hooks.action.comment import CommentContext, CommentOutcome, counts, plural, sync
 from forgea_hooks.action.settings import FailOn, PullRequest, Settings, from_env
 from forgea_hooks.api import CheckOptions, CheckResult, ConfigError, rule_catalog, run_check
 from forgea_hooks.findings import Finding, Severity
@@ -105,8 +105,7 @@ def _scope(
         console.warning(f"Cannot tell which docs PR #{pr.number} changes ({exc}); checking {whole}.")
         return Scope(settings.paths, f"{whole}; the PR's changed files could not be listed", None)
     count = len(changed.paths)
-    docs = f"{count} changed doc{'' if count == 1 else 's'}"
-    words = f"pull request #{pr.number}: {docs}, listed by {changed.source}"
+    words = f"pull request #{pr.number}: {plural(count, 'changed doc')}, listed by {changed.source}"
     return Scope(changed.paths, words, changed)
 
 
@@ -242,10 +241,11 @@ def run(settings: Settings, console: Console, cwd: Path) -> int:
             console,
         )
 
-    console.out(
-        f"forgea-hooks: {tally[Severity.ERROR]} errors, {tally[Severity.WARNING]} warnings, "
-        f"{tally[Severity.INFO]} notes in {result.files_checked} files ({scope.words}); exit {code}"
+    counted = ", ".join(
+        plural(tally[severity], noun)
+        for severity, noun in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "note"))
     )
+    console.out(f"forgea-hooks: {counted} in {plural(result.files_checked, 'file')} ({scope.words}); exit {code}")
     return code
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from forgea_hooks.action.comment import ICON, counts
+from forgea_hooks.action.comment import ICON, counts, plural
 from forgea_hooks.action.markdown import Budget, blob_url, bounded_table, escape, size
 from forgea_hooks.findings import Finding, Severity
 
@@ -51,6 +51,12 @@ def _line(finding: Finding) -> str:
     return str(finding.line) if finding.line >= 1 else ""
 
 
+def _linked_line(finding: Finding, ctx: SummaryContext) -> str:
+    if finding.line < 1 or not (ctx.repository and ctx.sha):
+        return _line(finding)
+    return f"[{finding.line}]({blob_url(ctx.server_url, ctx.repository, ctx.sha, finding.path, finding.line)})"
+
+
 def _message(finding: Finding) -> str:
     text = escape(finding.message)
     return f"{text}<br>Hint: {escape(finding.hint)}" if finding.hint else text
@@ -59,7 +65,7 @@ def _message(finding: Finding) -> str:
 def _tally(findings: Sequence[Finding]) -> str:
     tally = counts(findings)
     words = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-    parts = [f"{ICON[sev]} {tally[sev]} {words[sev]}{'' if tally[sev] == 1 else 's'}" for sev in Severity if tally[sev]]
+    parts = [f"{ICON[sev]} {plural(tally[sev], words[sev])}" for sev in Severity if tally[sev]]
     return ", ".join(parts) if parts else "✅ no findings"
 
 
@@ -67,8 +73,7 @@ def _header(findings: Sequence[Finding], ctx: SummaryContext) -> str:
     lines = [
         "## forgea-hooks",
         "",
-        f"**{_tally(findings)}** in {ctx.files_checked} checked "
-        f"file{'' if ctx.files_checked == 1 else 's'} ({escape(ctx.scope)}).",
+        f"**{_tally(findings)}** in {plural(ctx.files_checked, 'checked file')} ({escape(ctx.scope)}).",
     ]
     if ctx.comment:
         lines += ["", f"PR comment: {ctx.comment}"]
@@ -92,7 +97,9 @@ def _by_file(findings: Sequence[Finding], ctx: SummaryContext, budget: Budget) -
         closing = "\n</details>\n\n"
         if not budget.take(opening + closing):
             break
-        rows = ([_line(f), f"{ICON[f.severity]} {f.severity.value}", escape(f.rule), _message(f)] for f in group)
+        rows = (
+            [_linked_line(f, ctx), f"{ICON[f.severity]} {f.severity.value}", escape(f.rule), _message(f)] for f in group
+        )
         body, count = bounded_table(["Line", "Severity", "Rule", "Message"], rows, budget)
         parts.append(opening + body + closing)
         shown += count
