@@ -121,6 +121,13 @@ def test_writes_are_spaced_by_the_write_interval(fake: FakeGitHub, clock: FakeCl
     assert clock.sleeps == [1.0]
 
 
+def test_a_body_over_githubs_limit_is_refused_with_422(fake: FakeGitHub, clock: FakeClock) -> None:
+    with pytest.raises(ApiError) as caught:
+        _client(fake, clock).request("POST", "repos/acme/docs/issues/1/comments", {"body": "x" * 65_537})
+    assert caught.value.status == 422
+    assert fake.comments.get(1, []) == []
+
+
 def test_errors_name_the_status_and_never_the_token(fake: FakeGitHub, clock: FakeClock) -> None:
     with pytest.raises(ApiError) as caught:
         _client(fake, clock).get("repos/acme/docs/pulls/99")
