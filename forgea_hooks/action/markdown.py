@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import quote
 
 ZWSP = "\u200b"
@@ -46,35 +46,27 @@ def blob_url(server_url: str, repository: str, sha: str, path: str, line: int) -
     return f"{server_url.rstrip('/')}/{repository}/blob/{sha}/{quote(path, safe='/')}{anchor}"
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A GFM table; the cells must already be escaped."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
 @dataclass
 class Budget:
     """Bytes left under a limit; text is taken whole or not at all."""
 
     left: int
-    cut: bool = field(default=False)
 
     def take(self, text: str) -> bool:
         needed = size(text)
         if needed > self.left:
-            self.cut = True
             return False
         self.left -= needed
         return True
 
 
 def bounded_table(header: Sequence[str], rows: Iterable[Sequence[str]], budget: Budget) -> tuple[str, int]:
-    """As many leading rows as fit the budget, as a table; returns the table and the rows shown.
+    """As many leading rows as fit the budget, as a GFM table; returns the table and the rows shown.
 
-    ``rows`` may be lazy: rows past the budget are never built (escaping thousands is not free).
+    Cells must already be escaped. ``rows`` may be lazy: rows past the budget are never built
+    (escaping thousands of them is not free).
     """
-    head = table(header, [])
+    head = "| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n"
     if not budget.take(head):
         return "", 0
     lines = [head]
