@@ -6,6 +6,7 @@ links. Nothing here formats output.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -14,14 +15,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import Any
 
-from forgea_hooks import rules
-from forgea_hooks.config import ALWAYS_SKIPPED, Config, ConfigError, load
+from forgea_hooks import resultcache, rules
+from forgea_hooks.config import ALWAYS_SKIPPED, CACHE_DIR, Config, ConfigError, load
 from forgea_hooks.documents import kinds
-from forgea_hooks.documents.markdown import REPORT_HEADING, parse
 from forgea_hooks.documents.source import DEFAULT_MAX_BYTES, Unreadable, read_text
 from forgea_hooks.findings import Finding, Severity
-from forgea_hooks.model import Document
+from forgea_hooks.model import REPORT_HEADING, Document
 from forgea_hooks.tree import Tree
 from forgea_hooks.views import PinRef, pin_refs, source_refs
 
@@ -58,6 +59,35 @@ class FileOutcome:
     links: list[tuple[str, int]] = field(default_factory=list)
     disabled: dict[int, frozenset[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    digest: str = ""
+    probes: list[tuple[str, bool]] = field(default_factory=list)
+
+    def to_cache(self) -> dict[str, Any]:
+        return {
+            "digest": self.digest,
+            "kind": self.kind,
+            "findings": resultcache.encode_findings(self.findings),
+            "pins": resultcache.encode_pins(self.pins),
+            "links": self.links,
+            "disabled": {str(line): sorted(rules) for line, rules in self.disabled.items()},
+            "probes": self.probes,
+            "warnings": self.warnings,
+        }
+
+    @classmethod
+    def from_cache(cls, entry: dict[str, Any], path: str, relpath: str) -> FileOutcome:
+        return cls(
+            path,
+            relpath,
+            entry["kind"],
+            resultcache.decode_findings(entry["findings"], path),
+            pins=resultcache.decode_pins(entry["pins"]),
+            links=[(url, line) for url, line in entry["links"]],
+            disabled={int(line): frozenset(rules) for line, rules in entry["disabled"].items()},
+            warnings=list(entry["warnings"]),
+            digest=entry["digest"],
+            probes=[(path, existed) for path, existed in entry["probes"]],
+        )
 
 
 @dataclass
@@ -101,7 +131,24 @@ class Checker:
 
     def run(self) -> CheckResult:
         candidates = list(self._candidates())
-        outcomes = [outcome for outcome in self._check_all(candidates) if outcome is not None]
+        # Whole-tree runs reuse unchanged files' results; a pre-commit batch of a few changed
+        # files would only pay for reading and rewriting the cache.
+        cache = None if self.options.paths or self.options.no_cache else self._open_cache()
+        outcomes: list[FileOutcome] = []
+        pending: list[_Candidate] = []
+        for candidate in candidates:
+            cached = self._from_cache(cache, candidate) if cache is not None else None
+            if cached is None:
+                pending.append(candidate)
+            else:
+                outcomes.append(cached)
+        fresh = [outcome for outcome in self._check_all(pending) if outcome is not None]
+        outcomes.extend(fresh)
+        if cache is not None:
+            for outcome in fresh:
+                if outcome.digest:
+                    cache.store(outcome.relpath, outcome.to_cache())
+            cache.save(keep_only={candidate.relpath for candidate in candidates})
         findings = [finding for outcome in outcomes for finding in outcome.findings]
         if not self.options.paths:
             from forgea_hooks.rules.consistency import check_tree
@@ -140,10 +187,13 @@ class Checker:
             severity = self.severity("file-invalid", kind)
             found = [Finding(display, 1, 1, "file-invalid", severity, f"the file {text.reason}")] if severity else []
             return FileOutcome(display, candidate.relpath, kind, found)
+        text_digest = resultcache.digest(text)
         if kind is None:
             if not (self.config.sniffs() and kinds.looks_like_report(text)):
                 return None
             kind = "gatekeeper-report"
+        from forgea_hooks.documents.markdown import parse
+
         doc, problems = parse(text, display, candidate.relpath, kind)
         if candidate.kind is None and doc.section(REPORT_HEADING) is None:
             return None  # the words were only in a code block or in prose, not a heading
@@ -163,10 +213,50 @@ class Checker:
             kind,
             ctx.findings,
             pins=pin_refs(doc),
-            links=links if self.options.links else [],
+            links=links,
             disabled=doc.disabled,
-            warnings=self.tree.warnings,
+            warnings=list(self.tree.warnings),
+            digest=text_digest,
+            probes=ctx.probes,
         )
+
+    def _open_cache(self) -> resultcache.ResultCache:
+        return resultcache.ResultCache(self.root / CACHE_DIR, resultcache.context_key(self._context()))
+
+    def _context(self) -> Iterator[str]:
+        """Everything besides a file's own text that its result depends on."""
+        yield f"all-links={self.options.all_links} max-bytes={self.options.max_bytes}"
+        yield f"root={self.root}"
+        files = [Path(self.config.origin.split(" [", 1)[0])] if self.config.origin else []
+        files += [settings.schema for settings in self.config.kinds.values() if settings.schema is not None]
+        files += self.tree.registry_paths()
+        for path in files:
+            try:
+                yield f"{path}\0{path.read_bytes().decode('utf-8', 'replace')}"
+            except OSError:
+                yield f"{path}\0unreadable"
+        # Manifests and anything else at the root, by size and time: a lockfile can be megabytes.
+        try:
+            entries = sorted(os.scandir(self.root), key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if entry.is_file():
+                    status = entry.stat()
+                    yield f"{entry.name}\0{status.st_size}\0{status.st_mtime_ns}"
+
+    def _from_cache(self, cache: resultcache.ResultCache, candidate: _Candidate) -> FileOutcome | None:
+        text = read_text(candidate.path, self.options.max_bytes)
+        if isinstance(text, Unreadable):
+            return None
+        entry = cache.lookup(candidate.relpath, resultcache.digest(text), self.root)
+        if entry is None:
+            return None
+        try:
+            return FileOutcome.from_cache(entry, self.display(candidate.path), candidate.relpath)
+        except (KeyError, TypeError, ValueError):
+            return None  # an entry of another shape: check the file afresh
 
     def display(self, path: Path) -> str:
         try:
@@ -215,6 +305,8 @@ class Checker:
             return None
         relpath = self.relpath(path)
         kind = kinds.kind_by_path(relpath, self.config.kind_globs()) or "registry"
+        from forgea_hooks.documents.markdown import parse
+
         return parse(text, self.display(path), relpath, kind)[0]
 
     def _links(self, outcomes: list[FileOutcome]) -> list[Finding]:
@@ -267,4 +359,6 @@ def dump_document(path: Path, *, root: Path, config_file: Path | None, kind: str
     kind = kind or kinds.kind_by_path(relpath, checker.config.kind_globs())
     if kind is None:
         kind = "gatekeeper-report" if kinds.looks_like_report(text) else "official-doc"
+    from forgea_hooks.documents.markdown import parse
+
     return parse(text, checker.display(path), relpath, kind)[0].to_json()

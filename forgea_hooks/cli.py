@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--check-fragments", action="store_true", default=None, help="check #anchors exist")
     check.add_argument("--cache", type=Path, metavar="PATH", help="link cache file")
-    check.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the caches (results and links)")
 
     dump = sub.add_parser("dump", help="print a doc's model as JSON (what schemas validate)")
     dump.add_argument("path", metavar="FILE")

@@ -75,7 +75,8 @@ def load(root: Path, explicit: Path | None, known_rules: Collection[str]) -> Con
         table = _read_pyproject(root / "pyproject.toml")
         if table is not None:
             raw, origin = table, f"{root / 'pyproject.toml'} [tool.forgea-hooks]"
-    _validate(raw, origin or "config")
+    if raw:
+        _validate(raw, origin or "config")
     return _build(root, raw, origin, known_rules)
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+REPORT_HEADING = "required official documentation"
+DECISION_HEADING = "documentation coverage decision"
+
 
 @dataclass
 class Field:

@@ -13,12 +13,13 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from forgea_hooks.config import SCHEMA_DIR, ConfigError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,10 @@ class SchemaProblem:
 
 @functools.lru_cache(maxsize=16)
 def validator_for(kind: str, user_schema: Path | None) -> Draft202012Validator:
+    # Imported on first validation: a warm-cache run validates nothing and skips its start-up cost.
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
     path = user_schema or SCHEMA_DIR / f"{kind}.schema.json"
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))

@@ -31,7 +31,7 @@ class Tree:
     @functools.cached_property
     def registries(self) -> list[Document]:
         docs = []
-        for path in self._registry_paths():
+        for path in self.registry_paths():
             doc = self.load(path)
             if doc is not None and doc.kind == "registry":
                 docs.append(doc)
@@ -77,7 +77,7 @@ class Tree:
     def installs_for(self, technology: str) -> list[Install]:
         return self.installs.get(technology, [])
 
-    def _registry_paths(self) -> list[Path]:
+    def registry_paths(self) -> list[Path]:
         root = self.config.root
         paths: list[Path] = []
         for glob in self.config.kinds["registry"].paths:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from forgea_hooks.documents.markdown import DECISION_HEADING, REPORT_HEADING
-from forgea_hooks.model import Document, Entry, Field, Report
+from forgea_hooks.model import DECISION_HEADING, REPORT_HEADING, Document, Entry, Field, Report
 
 INTERNAL_HEADING = "internal docs to add or extend"
 TASK_PINS_HEADING = "required version pins"

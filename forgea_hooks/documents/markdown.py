@@ -15,6 +15,8 @@ from markdown_it.token import Token
 
 from forgea_hooks.documents import frontmatter
 from forgea_hooks.model import (
+    DECISION_HEADING,
+    REPORT_HEADING,
     Block,
     Decision,
     Document,
@@ -28,8 +30,6 @@ from forgea_hooks.model import (
     TableRow,
 )
 
-REPORT_HEADING = "required official documentation"
-DECISION_HEADING = "documentation coverage decision"
 HEAD_KEYS = frozenset({"technology", "path"})
 
 KEY_ALIASES = {

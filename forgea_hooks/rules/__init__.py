@@ -89,6 +89,14 @@ class RuleContext:
     severity: Severities
     tree: Tree
     findings: list[Finding] = field(default_factory=list)
+    # Files a rule looked for, and whether they were there: a cached result holds only while
+    # these still hold.
+    probes: list[tuple[str, bool]] = field(default_factory=list)
+
+    def exists(self, relpath: str) -> bool:
+        found = (self.config.root / relpath).exists()
+        self.probes.append((relpath, found))
+        return found
 
     def report(self, rule: str, line: int, message: str, hint: str = "", *, column: int = 1, variant: str = "") -> None:
         severity = self.severity(rule, self.doc.kind, variant)

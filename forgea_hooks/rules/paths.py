@@ -67,7 +67,7 @@ def check(doc: Document, ctx: RuleContext) -> None:
     for line, path, extend in _listed_paths(doc):
         if _PLACEHOLDER.search(path):
             ctx.report("path-placeholder", line, f"the listed path '{path}' still holds a placeholder")
-        elif extend and not _ABSOLUTE.search(path) and not (ctx.config.root / path.lstrip("/")).exists():
+        elif extend and not _ABSOLUTE.search(path) and not ctx.exists(path.lstrip("/")):
             ctx.report(
                 "path-missing",
                 line,

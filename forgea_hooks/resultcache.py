@@ -1,0 +1,116 @@
+"""Per-file check results kept between runs, keyed by file content, so that a whole-tree run over
+an unchanged tree reads and hashes the files and parses none of them.
+
+A result also depends on what the file is judged against: the tool's version, the config and
+user schemas, the registry and the root's manifests. Those make the cache's *context*; when it
+changes every entry is dropped. Existence checks a rule made (``path-missing``) are stored with the
+result and checked again on use. The file is JSON (never pickle: a checkout is untrusted input),
+written to a temporary file and renamed into place, merged with what is on disk at that moment,
+so parallel pre-commit batches never corrupt it; where it cannot be written the run goes on
+uncached.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from forgea_hooks import __version__
+from forgea_hooks.findings import Finding, Severity
+from forgea_hooks.views import PinRef
+
+FORMAT = 1
+FILE_NAME = "check.json"
+_GITIGNORE = "# Written by forgea-hooks: results cached between runs.\n*\n"
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def context_key(parts: Iterable[str]) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in (f"forgea-hooks {__version__} cache {FORMAT}", *parts):
+        hasher.update(part.encode("utf-8", "surrogatepass"))
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+class ResultCache:
+    def __init__(self, folder: Path, context: str) -> None:
+        self.path = folder / FILE_NAME
+        self.folder = folder
+        self.context = context
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.fresh: dict[str, dict[str, Any]] = {}
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # absent or damaged: start afresh, the write replaces it
+        if isinstance(data, dict) and data.get("context") == self.context and isinstance(data.get("entries"), dict):
+            self.entries = data["entries"]
+
+    def lookup(self, relpath: str, text_digest: str, root: Path) -> dict[str, Any] | None:
+        entry = self.entries.get(relpath)
+        if not isinstance(entry, dict) or entry.get("digest") != text_digest:
+            return None
+        probes = entry.get("probes", [])
+        if any((root / path).exists() != existed for path, existed in probes):
+            return None
+        return entry
+
+    def store(self, relpath: str, entry: dict[str, Any]) -> None:
+        self.fresh[relpath] = entry
+
+    def save(self, keep_only: set[str] | None = None) -> None:
+        """Merge this run's entries into the file; ``keep_only`` drops entries of files now gone."""
+        if not self.fresh and keep_only is None:
+            return
+        try:
+            self.folder.mkdir(exist_ok=True)
+            gitignore = self.folder / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text(_GITIGNORE, encoding="utf-8")
+            on_disk = ResultCache(self.folder, self.context).entries
+            merged = {**on_disk, **self.fresh}
+            if keep_only is not None:
+                merged = {path: entry for path, entry in merged.items() if path in keep_only}
+            payload = json.dumps({"context": self.context, "entries": merged}, separators=(",", ":"))
+            handle, temporary = tempfile.mkstemp(prefix=".check-", suffix=".tmp", dir=self.folder)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    stream.write(payload)
+                os.replace(temporary, self.path)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+        except OSError:
+            return  # a read-only checkout: the next run is simply uncached
+
+
+def encode_findings(findings: Iterable[Finding]) -> list[list[Any]]:
+    return [[f.line, f.column, f.rule, f.severity.value, f.message, f.hint] for f in findings]
+
+
+def decode_findings(rows: Iterable[list[Any]], path: str) -> list[Finding]:
+    return [
+        Finding(path, line, column, rule, Severity(level), message, hint)
+        for line, column, rule, level, message, hint in rows
+    ]
+
+
+def encode_pins(pins: Iterable[PinRef]) -> list[list[Any]]:
+    return [[pin.technology, pin.value, pin.line, pin.role] for pin in pins]
+
+
+def decode_pins(rows: Iterable[list[Any]]) -> list[PinRef]:
+    return [PinRef(technology, value, line, role) for technology, value, line, role in rows]

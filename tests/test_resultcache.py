@@ -1,0 +1,124 @@
+"""The per-file result cache of whole-tree runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from forgea_hooks.documents import markdown
+from tests.conftest import REPO, run_json
+
+CACHE = Path(".forgea-hooks-cache/check.json")
+
+
+@pytest.fixture
+def tree(corpus_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(corpus_copy / "invalid")
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return corpus_copy / "invalid"
+
+
+def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    parsed: list[str] = []
+    real = markdown.parse
+
+    def counting(text: str, path: str, relpath: str, kind: str) -> Any:
+        parsed.append(relpath)
+        return real(text, path, relpath, kind)
+
+    monkeypatch.setattr(markdown, "parse", counting)
+    return parsed
+
+
+def test_warm_rerun_parses_nothing_and_reports_the_same(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = run_json(capsys, ["check", "--format", "json"])
+    assert (tree / CACHE).is_file()
+    assert (tree / ".forgea-hooks-cache/.gitignore").read_text().strip().endswith("*")
+    parsed = count_parses(monkeypatch)
+    warm = run_json(capsys, ["check", "--format", "json"])
+    assert warm == cold
+    assert parsed == []
+
+
+def test_a_changed_file_is_checked_again_alone(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_json(capsys, ["check", "--format", "json"])
+    task = tree / "docs/tasks/task-C2-<YYYY-MM-DD>.md"
+    task.write_text(task.read_text().replace("e.g., 15.x (to be confirmed by infra)", "16.4"))
+    parsed = count_parses(monkeypatch)
+    _, report = run_json(capsys, ["check", "--format", "json"])
+    # The registry is read as the reference the task is judged against, not checked again.
+    assert sorted(parsed) == ["docs/official-docs-registry.md", "docs/tasks/task-C2-<YYYY-MM-DD>.md"]
+    assert not any(f["rule"] == "pin-unconfirmed" for f in report["findings"])
+
+
+def test_a_registry_change_invalidates_every_entry(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_json(capsys, ["check", "--format", "json"])
+    registry = tree / "docs/official-docs-registry.md"
+    registry.write_text(registry.read_text().replace("| 7.3.0 |", "| 6.19.0 |"))
+    _, report = run_json(capsys, ["check", "--format", "json"])
+    assert not any(f["rule"] == "pin-inconsistent" and "prisma" in f["path"] for f in report["findings"])
+
+
+def test_a_manifest_change_invalidates_every_entry(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_json(capsys, ["check", "--format", "json"])
+    (tree / "package.json").write_text('{"dependencies": {"prisma": "7.3.0", "@prisma/client": "7.3.0"}}')
+    _, report = run_json(capsys, ["check", "--format", "json"])
+    assert not any(
+        f["rule"] == "pin-drift" and f["path"] == "docs/official-docs-registry.md" for f in report["findings"]
+    )
+
+
+def test_a_path_a_rule_looked_for_is_looked_for_again(
+    corpus_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = corpus_copy / "valid"
+    monkeypatch.chdir(root)
+    target = root / "docs/official-docs/EPIC-B/prisma-migrations.md"
+    moved = target.read_text()
+    target.unlink()
+    _, before = run_json(capsys, ["check", "--format", "json"])
+    assert [f["rule"] for f in before["findings"] if f["path"].endswith("B3-auth-identity.md")] == ["path-missing"]
+    target.write_text(moved)
+    _, after = run_json(capsys, ["check", "--format", "json"])
+    assert [f["rule"] for f in after["findings"] if f["path"].endswith("B3-auth-identity.md")] == []
+
+
+def test_a_corrupt_cache_is_rebuilt(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cold = run_json(capsys, ["check", "--format", "json"])
+    (tree / CACHE).write_text("{ not json")
+    assert run_json(capsys, ["check", "--format", "json"]) == cold
+    assert json.loads((tree / CACHE).read_text())["entries"]
+
+
+def test_no_cache_neither_reads_nor_writes(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_json(capsys, ["check", "--format", "json", "--no-cache"])
+    assert not (tree / CACHE).exists()
+
+
+def test_parallel_runs_leave_a_whole_cache_file(tree: Path) -> None:
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "forgea_hooks", "check", "--format", "json"],
+            cwd=tree,
+            env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(6)
+    ]
+    assert [run.wait(timeout=120) for run in runs] == [1] * 6
+    entries = json.loads((tree / CACHE).read_text())["entries"]
+    assert "docs/gatekeeper/C4-billing.md" in entries
