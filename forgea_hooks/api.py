@@ -111,6 +111,7 @@ def rule_catalog() -> dict[str, str]:
 class _Candidate:
     path: Path
     relpath: str
+    display: str
     kind: str | None  # None: only content sniffing can give it a kind
 
 
@@ -178,7 +179,7 @@ class Checker:
 
     def check_file(self, candidate: _Candidate) -> FileOutcome | None:
         """What one file says and what is wrong with it; None when it is not a doc of any kind."""
-        display = self.display(candidate.path)
+        display = candidate.display
         text = read_text(candidate.path, self.options.max_bytes)
         kind = candidate.kind
         if isinstance(text, Unreadable):
@@ -254,7 +255,7 @@ class Checker:
         if entry is None:
             return None
         try:
-            return FileOutcome.from_cache(entry, self.display(candidate.path), candidate.relpath)
+            return FileOutcome.from_cache(entry, candidate.display, candidate.relpath)
         except (KeyError, TypeError, ValueError):
             return None  # an entry of another shape: check the file afresh
 
@@ -265,37 +266,40 @@ class Checker:
             return path.as_posix()
 
     def relpath(self, path: Path) -> str:
+        """The path relative to the root; an absolute path (starting with /) when outside it."""
         try:
             # Resolve the folder only: the file itself may be a dangling link or a link loop.
             return (path.absolute().parent.resolve() / path.name).relative_to(self.root).as_posix()
         except ValueError:
-            return path.as_posix()
+            return path.absolute().as_posix()
 
     def _candidates(self) -> Iterator[_Candidate]:
         globs = self.config.kind_globs()
-        seen: set[Path] = set()
-        for path in self._paths():
-            key = path.absolute()
-            if key in seen:
+        seen: set[str] = set()
+        # Whole-tree runs meet thousands of paths: relative paths are cut from strings, not resolved.
+        prefix = os.path.relpath(self.root, self.cwd).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        for path, relpath in self._paths():
+            if relpath in seen:
                 continue
-            seen.add(key)
-            relpath = self.relpath(path)
+            seen.add(relpath)
             if kinds.matches(relpath, self.config.exclude):
                 continue
-            yield _Candidate(path, relpath, kinds.kind_by_path(relpath, globs))
+            display = prefix + relpath if not relpath.startswith("/") else self.display(path)
+            yield _Candidate(path, relpath, display, kinds.kind_by_path(relpath, globs))
 
-    def _paths(self) -> Iterator[Path]:
+    def _paths(self) -> Iterator[tuple[Path, str]]:
         if not self.options.paths:
-            yield from _walk(self.root)
+            yield from _walk(self.root, self.root)
             return
         for given in self.options.paths:
             path = Path(given)
             if not path.is_absolute():
                 path = self.cwd / path
             if path.is_dir() and not path.name.endswith(".md"):
-                yield from _walk(path)
+                yield from _walk(path.resolve(), self.root)
             elif path.exists() or path.is_symlink():
-                yield path
+                yield path, self.relpath(path)
             else:
                 self.errors.append(f"{given}: no such file or directory")
 
@@ -333,16 +337,19 @@ def _fork_context() -> BaseContext | None:
     return multiprocessing.get_context("fork") if sys.platform == "linux" else None
 
 
-def _walk(top: Path) -> Iterator[Path]:
-    """Every .md file below ``top``, skipping folders no doc lives in, without following links."""
+def _walk(top: Path, root: Path) -> Iterator[tuple[Path, str]]:
+    """Every .md file below ``top`` with its path relative to ``root``, skipping folders no doc lives
+    in, without following links."""
+    root_text = str(root).rstrip(os.sep) + os.sep
     for folder, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(name for name in dirnames if name not in ALWAYS_SKIPPED)
-        for name in sorted(filenames):
-            if name.endswith(".md"):
-                yield Path(folder) / name
-        for name in dirnames:
-            if name.endswith(".md"):
-                yield Path(folder) / name
+        inside = (folder + os.sep).startswith(root_text)
+        base = (folder + os.sep)[len(root_text) :].replace(os.sep, "/") if inside else None
+        names = [name for name in sorted(filenames) if name.endswith(".md")]
+        names += [name for name in dirnames if name.endswith(".md")]
+        for name in names:
+            path = Path(folder, name)
+            yield path, (base + name if base is not None else path.as_posix())
 
 
 def run_check(options: CheckOptions) -> CheckResult:

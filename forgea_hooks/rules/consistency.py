@@ -29,6 +29,7 @@ major.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -68,9 +69,11 @@ VARIANTS = {
 _COMPARABLE = frozenset({PinClass.EXACT, PinClass.MAJOR})
 
 
-def concrete_parts(value: str) -> list[PinPart]:
-    """The parts of a pin that can be compared: exact or major, with a version."""
-    return [part for part in classify(value).parts if part.cls in _COMPARABLE and part.version]
+@functools.lru_cache(maxsize=4096)
+def concrete_parts(value: str) -> tuple[PinPart, ...]:
+    """The parts of a pin that can be compared: exact or major, with a version. Cached: a tree
+    repeats the same few pins thousands of times."""
+    return tuple(part for part in classify(value).parts if part.cls in _COMPARABLE and part.version)
 
 
 def check(doc: Document, ctx: RuleContext) -> None:
@@ -86,7 +89,7 @@ def check(doc: Document, ctx: RuleContext) -> None:
         _against_manifests(ref, technology, parts, ctx)
 
 
-def _against_registry(ref: PinRef, technology: str, parts: list[PinPart], ctx: RuleContext) -> None:
+def _against_registry(ref: PinRef, technology: str, parts: Sequence[PinPart], ctx: RuleContext) -> None:
     registry_parts = _registry_parts(ctx, technology)
     if not registry_parts or _agree(parts, registry_parts):
         return
@@ -99,7 +102,7 @@ def _against_registry(ref: PinRef, technology: str, parts: list[PinPart], ctx: R
     )
 
 
-def _against_manifests(ref: PinRef, technology: str, parts: list[PinPart], ctx: RuleContext) -> None:
+def _against_manifests(ref: PinRef, technology: str, parts: Sequence[PinPart], ctx: RuleContext) -> None:
     installs = ctx.tree.installs_for(technology)
     if not installs:
         return
@@ -143,8 +146,8 @@ def _versions(parts: Iterable[PinPart]) -> str:
 
 def check_tree(outcomes: Iterable[FileOutcome], catalog: Catalog, severity: Severities) -> list[Finding]:
     """Whole-tree runs: docs that disagree about a technology the registry does not pin, at every place."""
-    registry: dict[str, list[PinPart]] = {}
-    groups: dict[str, list[tuple[FileOutcome, PinRef, list[PinPart]]]] = defaultdict(list)
+    registry: dict[str, Sequence[PinPart]] = {}
+    groups: dict[str, list[tuple[FileOutcome, PinRef, Sequence[PinPart]]]] = defaultdict(list)
     for outcome in outcomes:
         for ref in outcome.pins:
             parts = concrete_parts(ref.value) if ref.technology else []
@@ -182,6 +185,6 @@ def check_tree(outcomes: Iterable[FileOutcome], catalog: Catalog, severity: Seve
     return findings
 
 
-def _registry_parts(ctx: RuleContext, technology: str) -> list[PinPart]:
+def _registry_parts(ctx: RuleContext, technology: str) -> Sequence[PinPart]:
     found = ctx.tree.registry_rows.get(technology)
     return concrete_parts(found[1].cells.get("version", "")) if found else []
