@@ -7,15 +7,12 @@ links. Nothing here formats output.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forgea_hooks import resultcache, rules
 from forgea_hooks.config import ALWAYS_SKIPPED, CACHE_DIR, Config, ConfigError, load
@@ -25,6 +22,9 @@ from forgea_hooks.findings import Finding, Severity
 from forgea_hooks.model import REPORT_HEADING, Document
 from forgea_hooks.tree import Tree
 from forgea_hooks.views import PinRef, pin_refs, source_refs
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 __all__ = ["CheckOptions", "CheckResult", "ConfigError", "FileOutcome", "rule_catalog", "run_check"]
 
@@ -169,6 +169,8 @@ class Checker:
             return
         # Parsing is pure Python and CPU-bound: a whole-tree run pays for a second process, a
         # pre-commit batch of a few files does not. Chunks keep the pickling overhead small.
+        from concurrent.futures import ProcessPoolExecutor
+
         size = max(16, len(candidates) // (workers * 8))
         chunks = [candidates[start : start + size] for start in range(0, len(candidates), size)]
         with ProcessPoolExecutor(
@@ -334,6 +336,8 @@ def _check_chunk(chunk: list[_Candidate]) -> list[FileOutcome | None]:
 
 def _fork_context() -> BaseContext | None:
     # fork shares the imported modules with the workers; elsewhere the platform default is safer.
+    import multiprocessing
+
     return multiprocessing.get_context("fork") if sys.platform == "linux" else None
 
 

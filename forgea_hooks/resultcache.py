@@ -16,7 +16,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -64,7 +63,8 @@ class ResultCache:
         if not isinstance(entry, dict) or entry.get("digest") != text_digest:
             return None
         probes = entry.get("probes", [])
-        if any((root / path).exists() != existed for path, existed in probes):
+        base = str(root)
+        if any(os.path.exists(os.path.join(base, path)) != existed for path, existed in probes):
             return None
         return entry
 
@@ -73,8 +73,8 @@ class ResultCache:
 
     def save(self, keep_only: set[str] | None = None) -> None:
         """Merge this run's entries into the file; ``keep_only`` drops entries of files now gone."""
-        if not self.fresh and keep_only is None:
-            return
+        if not self.fresh and (keep_only is None or keep_only == self.entries.keys()):
+            return  # nothing new and nothing gone: an unchanged tree costs no write
         try:
             self.folder.mkdir(exist_ok=True)
             gitignore = self.folder / ".gitignore"
@@ -85,6 +85,8 @@ class ResultCache:
             if keep_only is not None:
                 merged = {path: entry for path, entry in merged.items() if path in keep_only}
             payload = json.dumps({"context": self.context, "entries": merged}, separators=(",", ":"))
+            import tempfile
+
             handle, temporary = tempfile.mkstemp(prefix=".check-", suffix=".tmp", dir=self.folder)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:

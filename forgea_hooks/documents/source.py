@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -19,23 +20,25 @@ class Unreadable:
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Unreadable:
     try:
-        status = path.stat()
+        # O_NONBLOCK so that a FIFO cannot hang the hook; the fstat then says what was opened.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno == errno.EISDIR:
+            return Unreadable("is a directory, not a file")
+        return Unreadable(_os_reason(exc))
+    try:
+        status = os.fstat(fd)
         if stat.S_ISDIR(status.st_mode):
             return Unreadable("is a directory, not a file")
         if not stat.S_ISREG(status.st_mode):
             return Unreadable("is not a regular file (a FIFO, socket or device)")
-        size = status.st_size
+        if status.st_size > max_bytes:
+            return Unreadable(f"is {status.st_size} bytes, over the {max_bytes}-byte limit")
+        data = os.read(fd, max_bytes + 1)
     except OSError as exc:
         return Unreadable(_os_reason(exc))
-    if size > max_bytes:
-        return Unreadable(f"is {size} bytes, over the {max_bytes}-byte limit")
-    try:
-        # O_NONBLOCK so a file swapped for a FIFO since the stat cannot hang the hook.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        return Unreadable(_os_reason(exc))
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:
         return Unreadable(f"is over the {max_bytes}-byte limit")
     if b"\0" in data:
@@ -48,6 +51,6 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Unreadabl
 
 
 def _os_reason(exc: OSError) -> str:
-    if exc.errno == 40:  # ELOOP
+    if exc.errno == errno.ELOOP:
         return "is a symbolic link loop"
     return f"cannot be read: {exc.strerror or exc}"
