@@ -78,6 +78,11 @@ class _Found:
         return None
 
 
+def is_manifest(name: str) -> bool:
+    """Whether a file at the root with this name is one the manifest readers read."""
+    return any(fnmatchcase(name, pattern) for pattern, _ in _READERS)
+
+
 def read_installs(root: Path) -> tuple[list[Install], list[ManifestProblem]]:
     """Every install the manifests at ``root`` (not below it) declare, and the problems met reading them."""
     files = sorted(entry.name for entry in root.iterdir() if entry.is_file())

@@ -461,3 +461,13 @@ def test_bad_input_exits_2(gh: Harness, env: dict[str, str], says: str) -> None:
     result = gh.run("push", env=env)
     assert result.code == 2
     assert says in result.out
+
+
+def test_a_pr_that_changes_a_manifest_checks_the_whole_tree(gh: Harness) -> None:
+    """Every doc is judged against the manifests: a version bump can break docs the PR never touched."""
+    (gh.repo / "package.json").write_text('{"dependencies": {"prisma": "6.19.0"}}\n', encoding="utf-8")
+    gh.push_commit("Downgrade prisma")
+    result = gh.run()
+    assert "package.json changed, so whole tree was checked" in result.report["summary"]["scope"]
+    drift = {f["path"] for f in result.report["findings"] if f["rule"] == "pin-drift"}
+    assert "docs/official-docs-registry.md" in drift  # not changed by the PR, broken by it

@@ -23,6 +23,7 @@ GIT_TIMEOUT = 120.0
 class ChangedDocs:
     paths: tuple[str, ...]
     source: str  # "git" or "api": shown in the summary so a surprising list can be traced
+    names: tuple[str, ...] = ()  # every changed file, docs or not
 
 
 def _git(args: Sequence[str], cwd: Path) -> bytes | None:
@@ -85,7 +86,8 @@ def changed_docs(
     """The docs to check for this PR. Raises ApiError when neither git nor the API can say."""
     names = from_git(pr, cwd)
     if names is not None:
-        return ChangedDocs(select_docs(names, limits, cwd), "git")
+        return ChangedDocs(select_docs(names, limits, cwd), "git", tuple(names))
     if client is None:
         raise ApiError("the checkout lacks the PR's base commit and there is no token to ask the API")
-    return ChangedDocs(select_docs(from_api(pr, repository, client, cwd), limits, cwd), "api")
+    names = from_api(pr, repository, client, cwd)
+    return ChangedDocs(select_docs(names, limits, cwd), "api", tuple(names))

@@ -106,7 +106,30 @@ def _scope(
         return Scope(settings.paths, f"{whole}; the PR's changed files could not be listed", None)
     count = len(changed.paths)
     words = f"pull request #{pr.number}: {plural(count, 'changed doc')}, listed by {changed.source}"
+    widening = _judged_against(changed.names, settings, cwd)
+    if widening is not None:
+        # Every doc is judged against the registry, the config and the manifests: a change to one
+        # of them can break docs the PR never touched.
+        return Scope(settings.paths, f"{words}; {widening} changed, so {whole} was checked", None)
     return Scope(changed.paths, words, changed)
+
+
+def _judged_against(names: Sequence[str], settings: Settings, cwd: Path) -> str | None:
+    """The first changed file that every doc is judged against, if any."""
+    from forgea_hooks.config import CONFIG_FILE, ConfigError, load
+    from forgea_hooks.documents.kinds import matches
+    from forgea_hooks.manifests import is_manifest
+    from forgea_hooks.rules import defaults
+
+    try:
+        registry_globs = load(cwd, settings.config, set(defaults())).kinds["registry"].paths
+    except ConfigError:
+        registry_globs = ()  # run_check reports the config problem itself
+    config = {CONFIG_FILE, "pyproject.toml", *([settings.config.as_posix()] if settings.config else [])}
+    for name in names:
+        if name in config or ("/" not in name and is_manifest(name)) or matches(name, registry_globs):
+            return name
+    return None
 
 
 def _comment(
