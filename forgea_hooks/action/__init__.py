@@ -1,4 +1,4 @@
-"""The GitHub Action: ``forgea-hooks action`` (see action.yml and docs/action.md).
+"""The GitHub Action: ``forgea-hooks action`` (see action.yml and the README's GitHub Action section).
 
 This package is the only place that talks HTTP to GitHub (with ``requests``); the offline
 ``check`` path never imports it.
