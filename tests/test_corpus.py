@@ -75,3 +75,35 @@ def test_a_tree_where_the_cache_cannot_be_written_is_checked_uncached(
     first = run_json(capsys, ["check", "--format", "json"])
     second = run_json(capsys, ["check", "--format", "json"])
     assert first == second and first[0] == 1
+
+
+def test_sarif_of_the_invalid_tree_validates_against_the_published_schema(
+    corpus_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parent / "fixtures" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    monkeypatch.chdir(corpus_copy / "invalid")
+    code, sarif = run_json(capsys, ["check", "--format", "sarif"])
+    assert code == 1
+    jsonschema.Draft4Validator(schema).validate(sarif)
+    results = sarif["runs"][0]["results"]
+    locations = {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"]) for r in results}
+    assert ("docs/gatekeeper/C4-billing.md", "decision-invalid") in locations
+    assert {rule["id"] for rule in sarif["runs"][0]["tool"]["driver"]["rules"]} >= {"pin-unknown", "link-dead"}
+
+
+def test_parallel_batches_find_what_one_run_finds(
+    corpus_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pre-commit splits the file list over several processes: no finding may depend on seeing
+    every file in one run."""
+    root = corpus_copy / "invalid"
+    monkeypatch.chdir(root)
+    files = sorted(path.relative_to(root).as_posix() for path in root.rglob("*.md"))
+    _, whole = run_json(capsys, ["check", "--format", "json", *files])
+    batches = [files[index::3] for index in range(3)]
+    parts = [run_json(capsys, ["check", "--format", "json", *batch])[1]["findings"] for batch in batches]
+    merged = sorted((f for part in parts for f in part), key=lambda f: (f["path"], f["line"], f["rule"], f["message"]))
+    expected = sorted(whole["findings"], key=lambda f: (f["path"], f["line"], f["rule"], f["message"]))
+    assert merged == expected
