@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_json
-from tests.linkserver import LinkServer, Reply, Tripwire, forbid_remote, serve
-
-
-@pytest.fixture(autouse=True)
-def tripwire(monkeypatch: pytest.MonkeyPatch) -> Tripwire:
-    return forbid_remote(monkeypatch)
-
-
-@pytest.fixture
-def server() -> Iterator[LinkServer]:
-    yield from serve()
+from tests.linkserver import LinkServer, Reply
 
 
 def official_doc(url: str, body: str = "") -> str:

@@ -15,17 +15,7 @@ import pytest
 from forgea_hooks.links.cache import LinkCache
 from forgea_hooks.links.checker import check_urls
 from forgea_hooks.links.model import LinkResult
-from tests.linkserver import LinkServer, Reply, Tripwire, forbid_remote, serve, settings
-
-
-@pytest.fixture(autouse=True)
-def wire(monkeypatch: pytest.MonkeyPatch) -> Tripwire:
-    return forbid_remote(monkeypatch)
-
-
-@pytest.fixture
-def server() -> Iterator[LinkServer]:
-    yield from serve()
+from tests.linkserver import LinkServer, Reply, settings
 
 
 def test_warm_rerun_makes_no_request(server: LinkServer, tmp_path: Path) -> None:

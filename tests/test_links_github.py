@@ -10,15 +10,10 @@ import pytest
 from forgea_hooks.links.checker import check_urls
 from forgea_hooks.links.github import api_paths
 from forgea_hooks.links.model import LinkSettings
-from tests.linkserver import LinkServer, Reply, Tripwire, forbid_remote, serve, settings
+from tests.linkserver import LinkServer, Reply, Tripwire, serve, settings
 
 TOKEN = "ghp_test_token_never_to_be_seen"
 JSON = {"Content-Type": "application/json"}
-
-
-@pytest.fixture(autouse=True)
-def wire(monkeypatch: pytest.MonkeyPatch) -> Tripwire:
-    return forbid_remote(monkeypatch)
 
 
 @pytest.fixture

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import pytest
 
 from forgea_hooks.links import transport
 from forgea_hooks.links.checker import check_urls
 from forgea_hooks.links.guard import address_allowed, parse_host_literal
-from tests.linkserver import LinkServer, Reply, Tripwire, forbid_remote, serve, settings
-
-
-@pytest.fixture(autouse=True)
-def wire(monkeypatch: pytest.MonkeyPatch) -> Tripwire:
-    return forbid_remote(monkeypatch)
-
-
-@pytest.fixture
-def server() -> Iterator[LinkServer]:
-    yield from serve()
+from tests.linkserver import LinkServer, Reply, Tripwire, settings
 
 
 @pytest.mark.parametrize(

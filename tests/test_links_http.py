@@ -5,23 +5,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
 from forgea_hooks.links.checker import check_urls
 from forgea_hooks.links.model import LinkSettings
-from tests.linkserver import LinkServer, Reply, Seen, Tripwire, forbid_remote, serve, settings
-
-
-@pytest.fixture(autouse=True)
-def wire(monkeypatch: pytest.MonkeyPatch) -> Tripwire:
-    return forbid_remote(monkeypatch)
-
-
-@pytest.fixture
-def server() -> Iterator[LinkServer]:
-    yield from serve()
+from tests.linkserver import LinkServer, Reply, Seen, Tripwire, settings
 
 
 def test_ok_takes_one_head(server: LinkServer) -> None:
