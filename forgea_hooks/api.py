@@ -239,13 +239,15 @@ class Checker:
             except OSError:
                 yield f"{path}\0unreadable"
         # Manifests and anything else at the root, by size and time: a lockfile can be megabytes.
+        # Files already hashed above are left out, so rewriting one unchanged costs no cache.
+        hashed = {path.resolve() for path in files}
         try:
             entries = sorted(os.scandir(self.root), key=lambda entry: entry.name)
         except OSError:
             return
         for entry in entries:
             with contextlib.suppress(OSError):
-                if entry.is_file():
+                if entry.is_file() and Path(entry.path).resolve() not in hashed:
                     status = entry.stat()
                     yield f"{entry.name}\0{status.st_size}\0{status.st_mtime_ns}"
 

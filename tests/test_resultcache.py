@@ -122,3 +122,18 @@ def test_parallel_runs_leave_a_whole_cache_file(tree: Path) -> None:
     assert [run.wait(timeout=120) for run in runs] == [1] * 6
     entries = json.loads((tree / CACHE).read_text())["entries"]
     assert "docs/gatekeeper/C4-billing.md" in entries
+
+
+def test_rewriting_the_config_unchanged_keeps_the_cache(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tree / ".forgea-hooks.yaml"
+    config.write_text("exclude: ['archive/**']\n")
+    cold = run_json(capsys, ["check", "--format", "json"])
+    config.write_text("exclude: ['archive/**']\n")  # a new mtime, the same content
+    parsed = count_parses(monkeypatch)
+    assert run_json(capsys, ["check", "--format", "json"]) == cold
+    assert parsed == []
+    config.write_text("exclude: ['docs/gatekeeper/**']\n")
+    _, report = run_json(capsys, ["check", "--format", "json"])
+    assert not any(f["path"].startswith("docs/gatekeeper/") for f in report["findings"])
