@@ -26,6 +26,8 @@ from forgea_hooks.views import PinRef, pin_refs, source_refs
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
+    from forgea_hooks.linkcheck import LinkStream
+
 __all__ = ["CheckOptions", "CheckResult", "ConfigError", "FileOutcome", "rule_catalog", "run_check"]
 
 PARALLEL_THRESHOLD = 200
@@ -135,6 +137,7 @@ class Checker:
         # Whole-tree runs reuse unchanged files' results; a pre-commit batch of a few changed
         # files would only pay for reading and rewriting the cache.
         cache = None if self.options.paths or self.options.no_cache else self._open_cache()
+        links = self._link_stream() if self.options.links else None
         outcomes: list[FileOutcome] = []
         pending: list[_Candidate] = []
         for candidate in candidates:
@@ -143,7 +146,14 @@ class Checker:
                 pending.append(candidate)
             else:
                 outcomes.append(cached)
-        fresh = [outcome for outcome in self._check_all(pending) if outcome is not None]
+                if links is not None:
+                    links.add(cached)
+        fresh: list[FileOutcome] = []
+        for outcome in self._check_all(pending):
+            if outcome is not None:
+                fresh.append(outcome)
+                if links is not None:
+                    links.add(outcome)
         outcomes.extend(fresh)
         if cache is not None:
             for outcome in fresh:
@@ -155,8 +165,8 @@ class Checker:
             from forgea_hooks.rules.consistency import check_tree
 
             findings.extend(check_tree(outcomes, self.tree.catalog, self.severity))
-        if self.options.links:
-            findings.extend(self._links(outcomes))
+        if links is not None:
+            findings.extend(links.finish(self.warnings))
         findings.sort(key=Finding.sort_key)
         warnings = [*self.warnings, *(warning for outcome in outcomes for warning in outcome.warnings)]
         warnings.extend(self.tree.warnings)
@@ -317,10 +327,10 @@ class Checker:
 
         return parse(text, self.display(path), relpath, kind)[0]
 
-    def _links(self, outcomes: list[FileOutcome]) -> list[Finding]:
-        from forgea_hooks.linkcheck import check_links
+    def _link_stream(self) -> LinkStream:
+        from forgea_hooks.linkcheck import LinkStream
 
-        return check_links(outcomes, self.options, self.config, self.severity, self.warnings)
+        return LinkStream(self.options, self.config, self.severity)
 
 
 _worker: Checker | None = None
