@@ -89,6 +89,10 @@ def _read(path: Path) -> dict[str, Any]:
     import yaml
 
     try:
+        # A pull request can change this file: anchors and aliases ("billion laughs") are refused
+        # before anything is built from it.
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
+            raise ConfigError(f"{path}: YAML anchors and aliases are not allowed in the config")
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None

@@ -85,6 +85,7 @@ def test_exit_2_for_a_bad_config_naming_file_and_key(tmp_path: Path, capsys: pyt
         ("links:\n  retries: many\n", "links.retries"),
         ("- a\n- b\n", "mapping"),
         ("a: [\n", "not valid YAML"),
+        ("x: &a [1, 1]\ny: &b [*a, *a]\nexclude: *b\n", "anchors and aliases"),
     ],
 )
 def test_config_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], config: str, words: str) -> None:
