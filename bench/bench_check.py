@@ -84,6 +84,7 @@ class Watched:
     worker_kib: dict[int, int] = field(default_factory=dict)  # each descendant's VmHWM
     tree_pss_kib: int = 0  # the largest sum of the tree's PSS at one sampling instant
     kernel_max_kib: int = 0  # ru_maxrss of wait4: the largest single process, from the kernel
+    cpu_seconds: float = 0.0  # user + system of the process and the children it waited for, from wait4
 
     @property
     def largest_worker_kib(self) -> int:
@@ -197,7 +198,8 @@ def run_watched(command: Sequence[str], cwd: Path, *, env: dict[str, str] | None
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
     parent = watch.hwm.pop(process.pid, 0)
-    return Watched(seconds, process.returncode, stderr, parent, watch.hwm, watch.tree_pss_kib, usage.ru_maxrss)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Watched(seconds, process.returncode, stderr, parent, watch.hwm, watch.tree_pss_kib, usage.ru_maxrss, cpu)
 
 
 class CpuMeter:
@@ -535,6 +537,7 @@ class Bench:
     ours_fresh: list[float] = field(default_factory=list)  # pre-commit runs without a result cache
     ours_cached: list[float] = field(default_factory=list)  # pre-commit runs with the whole tree's cache
     theirs: list[float] = field(default_factory=list)
+    load: dict[str, float] = field(default_factory=dict)  # per phase, the share of the machine others took
 
     def ours(self, *paths: str) -> list[str]:
         return [*self.forgea.command, "check", *paths]
@@ -556,7 +559,10 @@ class Bench:
         cold = self.cold = run_watched(self.ours(), self.out, env=self.env, capture_stderr=True)
         busy = self.others("forgea-hooks check (cold)", meter)
         check_run("forgea-hooks check (cold)", cold.returncode, cold.stderr, self.problems)
-        print(f"   forgea-hooks check: {cold.seconds:.2f} s, exit {cold.returncode}, {summary_line(cold.stderr)}")
+        print(
+            f"   forgea-hooks check: {cold.seconds:.2f} s ({cold.cpu_seconds:.1f} CPU-s), exit {cold.returncode},"
+            f" {summary_line(cold.stderr)}"
+        )
         workers = len(cold.worker_kib)
         print(
             f"   peak RSS: parent {mib(cold.parent_kib)}, largest of {workers} worker(s)"
@@ -581,7 +587,8 @@ class Bench:
             busy = self.others("markdownlint-cli2 (whole tree)", meter)
             check_run("markdownlint-cli2 (whole tree)", theirs.returncode, "", self.problems)
             print(
-                f'   markdownlint-cli2 "docs/**/*.md": {theirs.seconds:.2f} s, exit {theirs.returncode},'
+                f'   markdownlint-cli2 "docs/**/*.md": {theirs.seconds:.2f} s ({theirs.cpu_seconds:.1f} CPU-s),'
+                f" exit {theirs.returncode},"
                 f" peak RSS {mib(theirs.parent_kib)}, tree PSS at its largest {mib(tree_peak_kib(theirs))}"
             )
             print(busy)
@@ -671,13 +678,12 @@ class Bench:
     def others(self, label: str, meter: CpuMeter) -> str:
         """A line on what else ran meanwhile; a problem noted when it was enough to slow the timing."""
         others, steal, wall = meter.others()
-        share = others / (wall * (os.cpu_count() or 1))
+        # Steal is CPU the hypervisor gave other guests: it slows the timed tools as surely.
+        share = self.load[label] = (others + steal) / (wall * (os.cpu_count() or 1))
+        line = f"other processes used {others:.1f} CPU-s and steal took {steal:.1f} s in {wall:.1f} s"
         if share > 0.05:
-            self.problems.append(
-                f"{label}: other processes used {others:.1f} CPU-s in {wall:.1f} s ({share:.0%} of the machine):"
-                " the timing is likely slowed"
-            )
-        return f"   meanwhile other processes used {others:.1f} CPU-s ({share:.0%} of the machine), steal {steal:.1f} s"
+            self.problems.append(f"{label}: {line}, {share:.0%} of the machine: the timing is likely slowed")
+        return f"   meanwhile {line} ({share:.0%} of the machine)"
 
     def precommit_seconds(self) -> float:
         return max(statistics.median(runs) for runs in (self.ours_fresh, self.ours_cached) if runs)
@@ -696,11 +702,12 @@ class Bench:
         if theirs is not None:
             ratio = cold.seconds / theirs.seconds
             rows.append(
-                f"| {label} | {cold.seconds:.2f} s | {theirs.seconds:.2f} s | {ratio:.2f}x"
+                f"| {label} | {cold.seconds:.2f} s ({cold.cpu_seconds:.1f} CPU-s)"
+                f" | {theirs.seconds:.2f} s ({theirs.cpu_seconds:.1f} CPU-s) | {ratio:.2f}x"
                 f" | <= {TARGET_COLD_RATIO}x | {verdict(ratio <= TARGET_COLD_RATIO)} |"
             )
         else:
-            rows.append(f"| {label} | {cold.seconds:.2f} s | skipped | | | |")
+            rows.append(f"| {label} | {cold.seconds:.2f} s ({cold.cpu_seconds:.1f} CPU-s) | skipped | | | |")
         peak = tree_peak_kib(cold)
         rows.append(
             f"| peak memory, cold: the tree's PSS | {mib(peak)} | {mib(tree_peak_kib(theirs)) if theirs else 'skipped'}"
@@ -736,6 +743,10 @@ class Bench:
                 "",
                 f"Machine: {facts['CPU']}, {facts['cores']} cores, {facts['memory']}, {facts['OS']},"
                 f" {facts['Python (forgea-hooks)']}, node {facts['node']}.",
+                "",
+                "Share of the machine that other processes and hypervisor steal took meanwhile: "
+                + ", ".join(f"{share:.0%} during {label}" for label, share in self.load.items())
+                + ".",
                 "",
                 "Cold: the result cache deleted first. Pre-commit: the slower of forgea-hooks' medians with and"
                 " without the whole tree's result cache present. " + MEMORY_METHOD,
