@@ -13,6 +13,7 @@ from forgea_hooks.config import Config
 from forgea_hooks.documents.kinds import glob_pattern
 from forgea_hooks.model import Document, TableRow
 from forgea_hooks.technologies import Catalog
+from forgea_hooks.views import UNPINNED_STATUSES
 
 if TYPE_CHECKING:
     from forgea_hooks.manifests import Install
@@ -39,15 +40,19 @@ class Tree:
 
     @functools.cached_property
     def registry_rows(self) -> dict[str, tuple[Document, TableRow]]:
-        """Canonical technology name -> its registry row (the first registry that names it wins)."""
+        """Canonical technology name -> its registry row (the first registry that names it wins; a
+        missing or deprecated row gives way to a later row of the same technology that is not)."""
         rows: dict[str, tuple[Document, TableRow]] = {}
         for doc in self.registries:
             if doc.table is None:
                 continue
             for row in doc.table.rows:
                 name = row.cells.get("technology", "")
-                if name:
-                    rows.setdefault(self.catalog.canonical(name), (doc, row))
+                if not name:
+                    continue
+                key = self.catalog.canonical(name)
+                if key not in rows or (_unpinned(rows[key][1]) and not _unpinned(row)):
+                    rows[key] = (doc, row)
         return rows
 
     def official_domains(self, technology: str) -> tuple[str, ...]:
@@ -89,6 +94,10 @@ class Tree:
             elif (root / glob.lstrip("/")).is_file():
                 paths.append(root / glob.lstrip("/"))
         return paths
+
+
+def _unpinned(row: TableRow) -> bool:
+    return row.cells.get("status", "").strip("` ").casefold() in UNPINNED_STATUSES
 
 
 def _domains(row: TableRow) -> list[str]:

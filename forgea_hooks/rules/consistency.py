@@ -39,7 +39,7 @@ from forgea_hooks.model import Document
 from forgea_hooks.pins import PinClass, PinPart, classify, versions_agree
 from forgea_hooks.rules import RuleContext, Severities
 from forgea_hooks.technologies import Catalog
-from forgea_hooks.views import PinRef, pin_refs
+from forgea_hooks.views import UNPINNED_STATUSES, PinRef, pin_refs
 
 if TYPE_CHECKING:
     from forgea_hooks.api import FileOutcome
@@ -187,4 +187,8 @@ def check_tree(outcomes: Iterable[FileOutcome], catalog: Catalog, severity: Seve
 
 def _registry_parts(ctx: RuleContext, technology: str) -> Sequence[PinPart]:
     found = ctx.tree.registry_rows.get(technology)
-    return concrete_parts(found[1].cells.get("version", "")) if found else []
+    # A missing or deprecated row pins nothing (pin_refs skips it, and so does check_tree): it must
+    # not settle here either, or a whole-tree run reports the same place twice, contradicting itself.
+    if found is None or found[1].cells.get("status", "").strip("` ").casefold() in UNPINNED_STATUSES:
+        return []
+    return concrete_parts(found[1].cells.get("version", ""))
