@@ -7,6 +7,10 @@ refuses) and looked up in the cache; the rest are fetched, each page once howeve
 of it are cited. Fetches are dispatched round-robin over hosts so that one big site cannot fill
 the global limit while others wait, and every request (each redirect hop and retry) also takes a
 slot from its host's gate, which a 429 slows for that host alone.
+
+The URLs are read on a feeder thread while the calling thread dispatches, so a caller that is
+still producing URLs (parsing documents) gets its first links checked meanwhile. A collection is
+handed over whole, as it is already known in full; an iterator is handed over URL by URL.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -58,7 +62,13 @@ def check_urls(urls: Iterable[str], settings: LinkSettings, progress: Progress |
     """Check every URL in ``urls`` and return a :class:`LinkRun`: URL -> LinkResult in the order
     given (duplicates once), plus cache warnings for the caller to print.
 
-    ``progress(done, total, failures)`` is called from the calling thread as URLs finish.
+    ``urls`` may be an iterator that blocks until its next URL is known: fetching starts with its
+    first URL, and an exception it raises propagates from here once dispatch has stopped. A URL
+    that differs only by its #fragment from a page already being fetched is answered by that fetch
+    if it arrives before the fetch starts, else its page is fetched again for it.
+
+    ``progress(done, total, failures)`` is called from the calling thread as URLs finish; ``total``
+    is the number of unique URLs seen so far, so it grows while an iterator is still producing.
     """
     return _Run(settings).execute(urls, progress)
 
@@ -83,6 +93,112 @@ class _Page:
     verdict: _Verdict
     anchors: AnchorScanner | None = None
     complete: bool = True  # False: reading stopped at the byte cap or the deadline, anchors unseen
+
+
+@dataclass(eq=False, slots=True)
+class _Group:
+    """The URLs that one fetch of ``page`` answers. ``urls`` grows only until it is dispatched."""
+
+    page: str
+    urls: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Arrivals:
+    """What the feeder handed over since the dispatcher last looked."""
+
+    groups: list[_Group]
+    early: dict[str, LinkResult]  # screened out or cached: no fetch
+    ended: bool  # the feeder has read its last URL (or failed): nothing more will come
+    error: BaseException | None
+    signal: Future[None]  # resolved when anything more arrives; waited on with the fetches
+
+
+class _Inbox:
+    """Where the feeder thread leaves URLs for the dispatcher, and how it wakes it up.
+
+    One lock covers handing over, the wake-up signal and the pages still open to more fragments,
+    so that a take() cannot miss an arrival (the signal it returns is the one the next arrival
+    resolves) and a fragment never joins a page after that page was dispatched.
+    """
+
+    def __init__(self, *, hold: bool) -> None:
+        self._lock = threading.Lock()
+        self._hold = hold  # hand nothing over until the input is read in full
+        self._signal: Future[None] = Future()
+        self._order: list[str] = []
+        self._open: dict[str, _Group] = {}  # page -> its group not yet dispatched
+        self._incoming: list[_Group] = []
+        self._early: dict[str, LinkResult] = {}
+        self._ended = False
+        self._error: BaseException | None = None
+        self._stopping = threading.Event()
+        self.groups: list[_Group] = []  # all of them in creation order: the cache is written in it
+
+    @property
+    def order(self) -> list[str]:
+        """The unique URLs in the order given; complete once the feeder has finished."""
+        with self._lock:
+            return list(self._order)
+
+    def total(self) -> int:
+        with self._lock:
+            return len(self._order)
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def answered(self, url: str, result: LinkResult) -> None:
+        with self._lock:
+            self._order.append(url)
+            self._early[url] = result
+            self._arrived()
+
+    def to_fetch(self, url: str) -> None:
+        page = urldefrag(url).url
+        with self._lock:
+            self._order.append(url)
+            group = self._open.get(page)
+            if group is None:
+                group = self._open[page] = _Group(page, [])
+                self.groups.append(group)
+                self._incoming.append(group)
+            group.urls.append(url)
+            self._arrived()
+
+    def finish(self, error: BaseException | None) -> None:
+        with self._lock:
+            self._ended = True
+            self._error = error
+            self._hold = False
+            self._arrived()
+
+    def stop(self) -> bool:
+        """Ask the feeder to read no further; True when it has already finished."""
+        self._stopping.set()
+        with self._lock:
+            return self._ended
+
+    def take(self) -> _Arrivals:
+        with self._lock:
+            if self._signal.done():
+                self._signal = Future()
+            if self._hold:
+                return _Arrivals([], {}, False, None, self._signal)
+            groups, self._incoming = self._incoming, []
+            early, self._early = self._early, {}
+            return _Arrivals(groups, early, self._ended, self._error, self._signal)
+
+    def dispatching(self, group: _Group) -> None:
+        """Close ``group`` to later fragments: from now on its URL list is read by a fetch."""
+        with self._lock:
+            if self._open.get(group.page) is group:
+                del self._open[group.page]
+
+    def _arrived(self) -> None:
+        if not self._hold and not self._signal.done():
+            self._signal.set_result(None)
 
 
 class _HostGate:
@@ -129,22 +245,15 @@ class _Run:
     # -- the run ---------------------------------------------------------------------------
 
     def execute(self, urls: Iterable[str], progress: Progress | None) -> LinkRun:
-        unique = list(dict.fromkeys(urls))
         cache = LinkCache(self.settings.cache_path, self.settings.cache_ttl)
+        # A collection is known in full already: screening all of it before the first request
+        # keeps every fragment of a page on one fetch and the progress total fixed.
+        inbox = _Inbox(hold=isinstance(urls, Collection))
+        # Daemon: an iterator blocked on its next URL must not keep the process alive after an
+        # error here; the feeder is told to stop, but cannot be interrupted inside next().
+        feeder = threading.Thread(target=self._feed, args=(urls, cache, inbox), name="link-check-feeder", daemon=True)
         results: dict[str, LinkResult] = {}
-        pages: dict[str, list[str]] = {}  # the URL to fetch -> the URLs (fragments) it answers
-        for url in unique:
-            early = self._screen(url)
-            cached = cache.get(self._cache_key(url)) if early is None else None
-            if early is not None:
-                results[url] = early.of(url)
-            elif cached is not None:
-                results[url] = cached
-            else:
-                pages.setdefault(urldefrag(url).url, []).append(url)
-
-        done = len(results)
-        failures = sum(result.outcome in FAILURES for result in results.values())
+        done = failures = 0
 
         def finished(batch: dict[str, LinkResult]) -> None:
             nonlocal done, failures
@@ -152,21 +261,48 @@ class _Run:
             done += len(batch)
             failures += sum(result.outcome in FAILURES for result in batch.values())
             if progress is not None:
-                progress(done, len(unique), failures)
+                progress(done, inbox.total(), failures)
 
-        if progress is not None and results:
-            progress(done, len(unique), failures)
-        if pages:
-            try:
-                self._fetch_all(pages, finished)
-            finally:
-                for session in self._sessions.values():
-                    session.close()
-        for fetched in pages.values():
-            for url in fetched:
+        feeder.start()
+        try:
+            self._fetch_all(inbox, finished)
+        except BaseException:
+            if inbox.stop():
+                feeder.join()  # it has finished (its own error, say): leave no thread behind
+            raise
+        finally:
+            for session in self._sessions.values():
+                session.close()
+        feeder.join()
+        for group in inbox.groups:
+            for url in group.urls:
                 cache.put(self._cache_key(url), results[url])
         cache.save()
-        return LinkRun({url: results[url] for url in unique}, cache.warnings)
+        return LinkRun({url: results[url] for url in inbox.order}, cache.warnings)
+
+    def _feed(self, urls: Iterable[str], cache: LinkCache, inbox: _Inbox) -> None:
+        """The feeder thread: per unique URL, what can be known without fetching it."""
+        error: BaseException | None = None
+        try:
+            seen: set[str] = set()
+            for url in urls:
+                if inbox.stopping:
+                    break
+                if url in seen:
+                    continue
+                seen.add(url)
+                early = self._screen(url)
+                cached = cache.get(self._cache_key(url)) if early is None else None
+                if early is not None:
+                    inbox.answered(url, early.of(url))
+                elif cached is not None:
+                    inbox.answered(url, cached)
+                else:
+                    inbox.to_fetch(url)
+        except BaseException as exc:  # whatever the input raises is the caller's to see
+            error = exc
+        finally:
+            inbox.finish(error)
 
     def _screen(self, url: str) -> _Verdict | None:
         """The verdict for a URL that must not be requested at all, else None."""
@@ -193,16 +329,23 @@ class _Run:
     def _api_paths(self, url: str) -> list[str]:
         return github.api_paths(url) if self.settings.github_token else []
 
-    def _fetch_all(self, pages: dict[str, list[str]], finished: Callable[[dict[str, LinkResult]], None]) -> None:
-        queues: dict[str, deque[str]] = {}
-        for page in pages:
-            first_host = self.api_origin if self._api_paths(page) else _origin(page)
-            queues.setdefault(first_host, deque()).append(page)
-        busy: dict[str, int] = dict.fromkeys(queues, 0)
+    def _fetch_all(self, inbox: _Inbox, finished: Callable[[dict[str, LinkResult]], None]) -> None:
+        """Dispatch pages as the feeder hands them over, until it has finished and all are done."""
+        queues: dict[str, deque[_Group]] = {}
+        busy: dict[str, int] = {}
         running: dict[Future[dict[str, LinkResult]], str] = {}
         limit, per_host = self.settings.max_in_flight, self.settings.per_host
         with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="link-check") as pool:
-            while queues or running:
+            while True:
+                arrivals = inbox.take()
+                if arrivals.error is not None:
+                    raise arrivals.error  # the with-block lets running fetches end; none start
+                if arrivals.early:
+                    finished(arrivals.early)
+                for group in arrivals.groups:
+                    first_host = self.api_origin if self._api_paths(group.page) else _origin(group.page)
+                    queues.setdefault(first_host, deque()).append(group)
+                    busy.setdefault(first_host, 0)
                 progressed = True
                 while progressed and len(running) < limit:
                     progressed = False
@@ -211,16 +354,25 @@ class _Run:
                             break
                         if busy[host] >= per_host:
                             continue
-                        page = queues[host].popleft()
+                        group = queues[host].popleft()
                         if not queues[host]:
                             del queues[host]
                         busy[host] += 1
-                        running[pool.submit(self._check_page, page, pages[page])] = host
+                        inbox.dispatching(group)
+                        running[pool.submit(self._check_page, group.page, group.urls)] = host
                         progressed = True
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                if arrivals.ended and not queues and not running:
+                    return
+                # Wake on a finished fetch or on anything new from the feeder, whichever is first.
+                # A finished feeder never signals again: then only the fetches are waited on.
+                waiting: set[Future[Any]] = set(running)
+                if not arrivals.ended:
+                    waiting.add(arrivals.signal)
+                done, _ = wait(waiting, return_when=FIRST_COMPLETED)
                 for future in done:
-                    busy[running.pop(future)] -= 1
-                    finished(future.result())
+                    if future is not arrivals.signal:
+                        busy[running.pop(future)] -= 1
+                        finished(future.result())
 
     # -- one page --------------------------------------------------------------------------
 
