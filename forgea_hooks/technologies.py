@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from packaging.utils import canonicalize_name
+_PEP503 = re.compile(r"[-_.]+")
+
 
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
 # `.`, `+` and `#` carry meaning in names (`Node.js`, `C++`, `C#`); other punctuation is decoration.
@@ -47,7 +48,8 @@ def package_key(source: str, package: str) -> str:
     """How a manifest entry's name is compared: the way its own ecosystem compares names."""
     name = package.strip()
     if source == "pypi":
-        return str(canonicalize_name(name))
+        # PEP 503's normalization; packaging's implementation costs 40 ms of import per hook run.
+        return _PEP503.sub("-", name).lower()
     if source == "image":
         name = name.lower()
         for prefix in _DOCKER_HUB_PREFIXES:

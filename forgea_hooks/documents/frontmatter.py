@@ -3,25 +3,33 @@ the line of each top-level key."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 _OPEN = re.compile(r"\A---[ \t]*\r?\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 MAX_FRONT_MATTER = 64 * 1024
 
 
-class _StringLoader(yaml.SafeLoader):
-    """The safe loader, but every plain scalar stays the text that was written."""
+@functools.cache
+def _string_loader() -> type[yaml.SafeLoader]:
+    """The safe loader, but every plain scalar stays the text that was written. Built on first
+    use: most docs have no front matter, and PyYAML is a fifth of a pre-commit run's start-up."""
+    import yaml
 
+    class StringLoader(yaml.SafeLoader):
+        pass
 
-_StringLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:null"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    StringLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:null"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return StringLoader
 
 
 @dataclass
@@ -44,14 +52,17 @@ def split(text: str) -> FrontMatter:
     end_line = text.count("\n", 0, close.start()) + 1
     if len(body) > MAX_FRONT_MATTER:
         return FrontMatter(None, {}, end_line, f"front matter is over {MAX_FRONT_MATTER} bytes")
+    import yaml
+
+    loader = _string_loader()
     try:
         # Anchors and aliases have no use in doc metadata and are how "billion laughs" bombs are built.
-        for event in yaml.parse(body, Loader=_StringLoader):
+        for event in yaml.parse(body, Loader=loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 line = event.start_mark.line + 2 if event.start_mark else 1
                 return FrontMatter(None, {}, end_line, "front matter uses YAML anchors or aliases", line)
-        node = yaml.compose(body, Loader=_StringLoader)
-        data = yaml.load(body, Loader=_StringLoader)  # a SafeLoader subclass: no object construction
+        node = yaml.compose(body, Loader=loader)
+        data = yaml.load(body, Loader=loader)  # a SafeLoader subclass: no object construction
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
