@@ -37,6 +37,7 @@ class LinkStream:
         self._urls: queue.SimpleQueue[str | None] = queue.SimpleQueue()
         self._run: LinkRun | None = None
         self._error: BaseException | None = None
+        self._progress = _progress if sys.stderr.isatty() else None
         self._thread = threading.Thread(
             target=self._check, args=(_settings(options, config),), name="forgea-hooks-links", daemon=True
         )
@@ -54,6 +55,8 @@ class LinkStream:
     def finish(self, warnings: list[str]) -> list[Finding]:
         self._urls.put(None)
         self._thread.join()
+        if self._progress is not None:
+            sys.stderr.write("\n")  # the progress line ends once, when the run does
         if self._error is not None:
             raise self._error
         assert self._run is not None
@@ -63,7 +66,7 @@ class LinkStream:
 
     def _check(self, settings: LinkSettings) -> None:
         try:
-            self._run = check_urls(self._incoming(), settings, _progress if sys.stderr.isatty() else None)
+            self._run = check_urls(self._incoming(), settings, self._progress)
         except BaseException as exc:  # handed to the calling thread, which re-raises it in finish()
             self._error = exc
 
@@ -87,6 +90,6 @@ def _settings(options: CheckOptions, config: Config) -> LinkSettings:
 
 
 def _progress(done: int, total: int, failures: int) -> None:
-    end = "\n" if done == total else ""
-    sys.stderr.write(f"\rchecking links: {done}/{total}, {failures} failing{end}")
+    # `total` grows while documents are still being parsed.
+    sys.stderr.write(f"\rchecking links: {done}/{total}, {failures} failing ")
     sys.stderr.flush()
