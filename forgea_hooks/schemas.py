@@ -43,7 +43,47 @@ def validator_for(kind: str, user_schema: Path | None) -> Draft202012Validator:
         raise ConfigError(f"{path}: cannot read the schema for kind '{kind}': {exc}") from None
     except SchemaError as exc:
         raise ConfigError(f"{path}: not a valid JSON Schema: {exc.message}") from None
-    return Draft202012Validator(schema)
+    return Draft202012Validator(inline_local_refs(schema))
+
+
+def inline_local_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with each ``{"$ref": "#/$defs/name", ...}`` replaced by that definition (its
+    siblings kept beside it under ``allOf``), which means the same in Draft 2020-12.
+
+    Resolving a ``$ref`` through jsonschema's registry costs more than the rest of validating a
+    doc; the bundled schemas use ``$defs`` so that users can copy and extend them. A schema with
+    any other reference (remote, recursive, ``$id``-relative) is left exactly as written.
+    """
+    definitions = schema.get("$defs", {})
+
+    def resolve(node: Any, trail: tuple[str, ...]) -> Any:
+        if isinstance(node, list):
+            return [resolve(item, trail) for item in node]
+        if not isinstance(node, dict):
+            return node
+        reference = node.get("$ref")
+        if reference is None:
+            return {key: resolve(value, trail) for key, value in node.items()}
+        name = reference.removeprefix("#/$defs/") if isinstance(reference, str) else ""
+        if not reference.startswith("#/$defs/") or "/" in name or name not in definitions or name in trail:
+            raise _NotInlinable
+        target = resolve(definitions[name], (*trail, name))
+        siblings = {key: resolve(value, trail) for key, value in node.items() if key != "$ref"}
+        if not siblings:
+            return target
+        if "allOf" in siblings:
+            siblings["allOf"] = [*siblings["allOf"], target]
+            return siblings
+        return {**siblings, "allOf": [target]}
+
+    try:
+        return {key: resolve(value, ()) for key, value in schema.items()}
+    except _NotInlinable:
+        return schema
+
+
+class _NotInlinable(Exception):
+    """A reference that inlining would change the meaning of."""
 
 
 def problems(instance: dict[str, Any], validator: Draft202012Validator) -> Iterator[SchemaProblem]:
