@@ -234,3 +234,21 @@ def test_registry_table_and_status_lines() -> None:
 def test_inline_disable_comment_targets_the_next_line() -> None:
     doc = gatekeeper("<!-- forgea-hooks: disable=pin-unknown, source-missing -->\n- Technology: X\n")
     assert doc.disabled == {2: frozenset({"pin-unknown", "source-missing"})}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Prisma (ORM & Migrations): 7.3.0", ("Prisma (ORM & Migrations)", "7.3.0")),
+        ("**Official source:** https://x.example/", ("Official source", "https://x.example/")),
+        ("`official source:` https://x.example/", ("official source", "https://x.example/")),
+        ("Why required: `ALTER TYPE` rules", ("Why required", "`ALTER TYPE` rules")),
+        ("https://x.example/a: b", None),
+        ("See https://x.example/docs (v2): notes", None),
+        ("`/docs/tasks/task-B3-2026-11-20.md` — the task", None),
+    ],
+)
+def test_split_key(text: str, expected: tuple[str, str] | None) -> None:
+    from forgea_hooks.documents.markdown import split_key
+
+    assert split_key(text) == expected

@@ -42,7 +42,7 @@ KEY_ALIASES = {
 
 _MARKUP = "*_`"
 _KEY = re.compile(
-    r"^\s*(?P<open>\*\*|__|`)?\s*(?P<key>[^:`*_\[\]()<>]{1,80}?)\s*(?(open)(?P=open)?)\s*:(?!//)"
+    r"^\s*(?P<open>\*\*|__|`)?\s*(?P<key>[^:`*_\[\]<>]{1,80}?)\s*(?(open)(?P=open)?)\s*:(?!//)"
     r"\s*(?(open)(?P=open)?)\s*"
 )
 _STATUS = re.compile(
@@ -115,7 +115,7 @@ def decision_value(text: str) -> str | None:
 def split_key(text: str) -> tuple[str, str] | None:
     """``Key: value`` of a list item's first line, or None for a plain item."""
     match = _KEY.match(text)
-    if match is None or match["key"].strip().casefold() in ("http", "https"):
+    if match is None or "//" in match["key"] or match["key"].strip().casefold() in ("http", "https"):
         return None
     return match["key"].strip(), text[match.end() :].strip()
 
