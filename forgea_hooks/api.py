@@ -158,7 +158,7 @@ class Checker:
         if cache is not None:
             for outcome in fresh:
                 if outcome.digest:
-                    cache.store(outcome.relpath, outcome.to_cache())
+                    cache.store(outcome.relpath, resultcache.with_stat(outcome.to_cache(), self._stat(outcome.relpath)))
             cache.save(keep_only={candidate.relpath for candidate in candidates})
         findings = [finding for outcome in outcomes for finding in outcome.findings]
         if not self.options.paths:
@@ -261,13 +261,28 @@ class Checker:
                     status = entry.stat()
                     yield f"{entry.name}\0{status.st_size}\0{status.st_mtime_ns}"
 
+    def _stat(self, relpath: str) -> os.stat_result | None:
+        try:
+            return os.stat(self.root / relpath)
+        except OSError:
+            return None
+
     def _from_cache(self, cache: resultcache.ResultCache, candidate: _Candidate) -> FileOutcome | None:
-        text = read_text(candidate.path, self.options.max_bytes)
-        if isinstance(text, Unreadable):
+        # As git's index does: a file whose size and mtime are those recorded with its digest is
+        # not read again; any other file is read and hashed.
+        try:
+            status = os.stat(candidate.path)
+        except OSError:
             return None
-        entry = cache.lookup(candidate.relpath, resultcache.digest(text), self.root)
+        entry = cache.lookup_unchanged(candidate.relpath, status, self.root)
         if entry is None:
-            return None
+            text = read_text(candidate.path, self.options.max_bytes)
+            if isinstance(text, Unreadable):
+                return None
+            entry = cache.lookup(candidate.relpath, resultcache.digest(text), self.root)
+            if entry is None:
+                return None
+            cache.store(candidate.relpath, resultcache.with_stat(entry, status))
         try:
             return FileOutcome.from_cache(entry, candidate.display, candidate.relpath)
         except (KeyError, TypeError, ValueError):

@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from forgea_hooks.findings import Finding, Severity
 from forgea_hooks.views import PinRef
 
 FORMAT = 1
+RACY_NS = 2_000_000_000
 FILE_NAME = "check.json"
 _GITIGNORE = "# Written by forgea-hooks: results cached between runs.\n*\n"
 
@@ -68,6 +70,13 @@ class ResultCache:
             return None
         return entry
 
+    def lookup_unchanged(self, relpath: str, status: os.stat_result, root: Path) -> dict[str, Any] | None:
+        """The entry, when the file's size and mtime are still those recorded with it."""
+        entry = self.entries.get(relpath)
+        if not isinstance(entry, dict) or entry.get("stat") != [status.st_size, status.st_mtime_ns]:
+            return None
+        return self.lookup(relpath, str(entry.get("digest")), root)
+
     def store(self, relpath: str, entry: dict[str, Any]) -> None:
         self.fresh[relpath] = entry
 
@@ -97,6 +106,15 @@ class ResultCache:
                     os.unlink(temporary)
         except OSError:
             return  # a read-only checkout: the next run is simply uncached
+
+
+def with_stat(entry: dict[str, Any], status: os.stat_result | None) -> dict[str, Any]:
+    """The entry with the file's size and mtime, unless the file changed too recently to trust
+    them: a write within the same clock tick as the read would keep its old mtime."""
+    fresh = {key: value for key, value in entry.items() if key != "stat"}
+    if status is not None and time.time_ns() - status.st_mtime_ns > RACY_NS:
+        fresh["stat"] = [status.st_size, status.st_mtime_ns]
+    return fresh
 
 
 def encode_findings(findings: Iterable[Finding]) -> list[list[Any]]:

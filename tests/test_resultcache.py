@@ -137,3 +137,43 @@ def test_rewriting_the_config_unchanged_keeps_the_cache(
     config.write_text("exclude: ['docs/gatekeeper/**']\n")
     _, report = run_json(capsys, ["check", "--format", "json"])
     assert not any(f["path"].startswith("docs/gatekeeper/") for f in report["findings"])
+
+
+def test_files_with_their_recorded_size_and_mtime_are_not_read_again(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import time
+
+    from forgea_hooks import api
+
+    an_hour_ago = time.time() - 3600
+    for path in tree.rglob("*.md"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    cold = run_json(capsys, ["check", "--format", "json"])
+    read: list[str] = []
+    real = api.read_text  # type: ignore[attr-defined]  # the name the checker calls
+
+    def counting(path: Path, max_bytes: int) -> Any:
+        read.append(path.name)
+        return real(path, max_bytes)
+
+    monkeypatch.setattr(api, "read_text", counting)
+    assert run_json(capsys, ["check", "--format", "json"]) == cold
+    assert set(read) == {"C7-not-utf8.md"}  # unreadable files have no result to keep
+    task = tree / "docs/tasks/task-C2-<YYYY-MM-DD>.md"
+    task.write_text(task.read_text().replace("Prisma: 7.3.0", "Prisma: 7.3.1"))  # a new mtime
+    _, report = run_json(capsys, ["check", "--format", "json"])
+    assert task.name in read
+    assert any(f["rule"] == "pin-inconsistent" and f["path"].endswith(task.name) for f in report["findings"])
+
+
+def test_a_file_written_just_now_is_always_hashed(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Its mtime could be the same clock tick as a later edit, so it gets no size-and-mtime key."""
+    import os
+
+    for path in tree.rglob("*.md"):
+        os.utime(path)  # now (the corpus copy kept the shared tree's old times)
+    run_json(capsys, ["check", "--format", "json"])
+    entries = json.loads((tree / CACHE).read_text())["entries"]
+    assert all("stat" not in entry for entry in entries.values())
