@@ -111,7 +111,7 @@ def rule_catalog() -> dict[str, str]:
 
 @dataclass
 class _Candidate:
-    path: Path
+    path: str  # a string, not a Path: whole-tree runs make ten thousand of these
     relpath: str
     display: str
     kind: str | None  # None: only content sniffing can give it a kind
@@ -314,10 +314,10 @@ class Checker:
             seen.add(relpath)
             if kinds.matches(relpath, self.config.exclude):
                 continue
-            display = prefix + relpath if not relpath.startswith("/") else self.display(path)
+            display = prefix + relpath if not relpath.startswith("/") else self.display(Path(path))
             yield _Candidate(path, relpath, display, kinds.kind_by_path(relpath, globs))
 
-    def _paths(self) -> Iterator[tuple[Path, str]]:
+    def _paths(self) -> Iterator[tuple[str, str]]:
         if not self.options.paths:
             yield from _walk(self.root, self.root)
             return
@@ -328,7 +328,7 @@ class Checker:
             if path.is_dir() and not path.name.endswith(".md"):
                 yield from _walk(path.resolve(), self.root)
             elif path.exists() or path.is_symlink():
-                yield path, self.relpath(path)
+                yield str(path), self.relpath(path)
             else:
                 self.errors.append(f"{given}: no such file or directory")
 
@@ -368,7 +368,7 @@ def _fork_context() -> BaseContext | None:
     return multiprocessing.get_context("fork") if sys.platform == "linux" else None
 
 
-def _walk(top: Path, root: Path) -> Iterator[tuple[Path, str]]:
+def _walk(top: Path, root: Path) -> Iterator[tuple[str, str]]:
     """Every .md file below ``top`` with its path relative to ``root``, skipping folders no doc lives
     in, without following links."""
     root_text = str(root).rstrip(os.sep) + os.sep
@@ -379,8 +379,8 @@ def _walk(top: Path, root: Path) -> Iterator[tuple[Path, str]]:
         names = [name for name in sorted(filenames) if name.endswith(".md")]
         names += [name for name in dirnames if name.endswith(".md")]
         for name in names:
-            path = Path(folder, name)
-            yield path, (base + name if base is not None else path.as_posix())
+            path = os.path.join(folder, name)
+            yield path, (base + name if base is not None else Path(path).as_posix())
 
 
 def run_check(options: CheckOptions) -> CheckResult:

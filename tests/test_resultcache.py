@@ -154,8 +154,8 @@ def test_files_with_their_recorded_size_and_mtime_are_not_read_again(
     read: list[str] = []
     real = api.read_text  # type: ignore[attr-defined]  # the name the checker calls
 
-    def counting(path: Path, max_bytes: int) -> Any:
-        read.append(path.name)
+    def counting(path: str | Path, max_bytes: int) -> Any:
+        read.append(Path(path).name)
         return real(path, max_bytes)
 
     monkeypatch.setattr(api, "read_text", counting)

@@ -18,7 +18,7 @@ class Unreadable:
     reason: str
 
 
-def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Unreadable:
+def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Unreadable:
     try:
         # O_NONBLOCK so that a FIFO cannot hang the hook; the fstat then says what was opened.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
