@@ -79,6 +79,7 @@ class Catalog:
             normalize_name(alias): normalize_name(name) for alias, name in _BUILTIN_ALIASES.items()
         }
         self._domains: dict[str, tuple[str, ...]] = {}
+        self._canonical: dict[str, str] = {}
         # (source, package key) to (technology, the package as written): one owner per package.
         self._by_package: dict[tuple[str, str], tuple[str, str]] = {}
         for name, packages in _BUILTIN_PACKAGES.items():
@@ -96,6 +97,8 @@ class Catalog:
             listed = entry.get("packages")
             if isinstance(listed, Mapping):
                 self._add_packages(key, {str(src): _strings(names) for src, names in listed.items()})
+        # Names looked up while the aliases were still being added may map differently now.
+        self._canonical.clear()
 
     def _add_packages(self, key: str, packages: Mapping[str, tuple[str, ...]]) -> None:
         for source, names in packages.items():
@@ -105,8 +108,12 @@ class Catalog:
 
     def canonical(self, name: str) -> str:
         """The normalized key every alias of ``name`` maps to (`PG` and `Postgres` give `postgresql`)."""
-        normalized = normalize_name(name)
-        return self._aliases.get(normalized, normalized)
+        # Memoized: a whole-tree run asks for the same few names tens of thousands of times.
+        known = self._canonical.get(name)
+        if known is None:
+            normalized = normalize_name(name)
+            known = self._canonical[name] = self._aliases.get(normalized, normalized)
+        return known
 
     def packages(self, canonical: str) -> Mapping[str, tuple[str, ...]]:
         """Manifest source (`npm`, `pypi`, `image`, ...) to the package names that stand for it."""
