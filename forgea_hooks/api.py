@@ -268,6 +268,8 @@ class Checker:
             return None
 
     def _from_cache(self, cache: resultcache.ResultCache, candidate: _Candidate) -> FileOutcome | None:
+        if candidate.relpath not in cache.entries:
+            return None  # nothing to compare with: the worker reads the file, not this process too
         # As git's index does: a file whose size and mtime are those recorded with its digest is
         # not read again; any other file is read and hashed.
         try:

@@ -211,6 +211,8 @@ class Document:
     # Kind-specific views, filled by the parser from the generic structure above.
     metadata: dict[str, Field] = field(default_factory=dict)
     table: Table | None = None
+    # Derived views (forgea_hooks.views) computed once per doc, though several rules read them.
+    views: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def section(self, name: str) -> Section | None:
         return find_section(self.sections, name)

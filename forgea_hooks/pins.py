@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass
 
@@ -94,8 +95,12 @@ _RANGE_WORDS = frozenset({"latest", "current", "stable", "lts", "next", "newest"
 _SEPARATOR = re.compile(r";|,\s|\s+and\s+", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=8192)
 def classify(value: str) -> Pin:
-    """Split ``value`` into parts and give each part its class, as the spec's Pins table says."""
+    """Split ``value`` into parts and give each part its class, as the spec's Pins table says.
+
+    Memoized (a Pin is immutable): several rules ask about each value, and a tree repeats the same
+    few pins across thousands of docs."""
     return Pin(value=value, parts=tuple(_classify_part(text) for text in _split(value)))
 
 

@@ -35,6 +35,22 @@ class SourceRef:
 
 
 def pin_refs(doc: Document) -> list[PinRef]:
+    """Every version value the doc states (computed once per doc; do not modify the list)."""
+    cached: list[PinRef] | None = doc.views.get("pins")
+    if cached is None:
+        cached = doc.views["pins"] = _pin_refs(doc)
+    return cached
+
+
+def source_refs(doc: Document) -> list[SourceRef]:
+    """Every official source the doc names (computed once per doc; do not modify the list)."""
+    cached: list[SourceRef] | None = doc.views.get("sources")
+    if cached is None:
+        cached = doc.views["sources"] = _source_refs(doc)
+    return cached
+
+
+def _pin_refs(doc: Document) -> list[PinRef]:
     refs: list[PinRef] = []
     if doc.kind == "registry" and doc.table is not None:
         for row in doc.table.rows:
@@ -65,7 +81,7 @@ def pin_refs(doc: Document) -> list[PinRef]:
     return refs
 
 
-def source_refs(doc: Document) -> list[SourceRef]:
+def _source_refs(doc: Document) -> list[SourceRef]:
     refs: list[SourceRef] = []
     if doc.kind == "registry" and doc.table is not None:
         for row in doc.table.rows:
