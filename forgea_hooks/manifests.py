@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    import yaml
     from packaging.specifiers import SpecifierSet
-
-import yaml
 
 from forgea_hooks.pins import PinClass, PinPart, versions_agree
 
@@ -27,11 +26,6 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
-try:
-    # Lockfiles run to megabytes; libyaml composes them many times faster than pure Python.
-    from yaml import CSafeLoader as _YamlLoader
-except ImportError:
-    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
 
 Verdict = Literal["agree", "other-version", "range-admits-others"]
 
@@ -393,8 +387,14 @@ def _json_object(path: str, text: str, found: _Found) -> dict[str, object] | Non
 
 def _yaml_root(path: str, text: str, found: _Found) -> yaml.MappingNode | None:
     """The document's top mapping, with marks for line numbers; None (and a problem) when there is none."""
+    # PyYAML is imported by the YAML readers alone: most roots have no compose file or pnpm lock,
+    # and the import is a twentieth of a pre-commit run.
+    import yaml
+
     try:
-        node = yaml.compose(text, Loader=_YamlLoader)
+        # Lockfiles run to megabytes; libyaml composes them many times faster than pure Python.
+        loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         found.problem(path, mark.line + 1 if mark else 1, f"{path} is not valid YAML: {error.problem}")
@@ -416,6 +416,8 @@ _YAML_MERGE = "tag:yaml.org,2002:merge"
 
 
 def _yaml_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         return None
     for key_node, value in node.value:
@@ -431,6 +433,8 @@ def _yaml_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
 
 
 def _yaml_items(node: yaml.Node | None) -> Iterator[tuple[str, yaml.Node]]:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for key_node, value in node.value:
             if isinstance(key_node, yaml.ScalarNode) and isinstance(value, yaml.Node):
@@ -512,6 +516,8 @@ def _package_lock(path: str, text: str, found: _Found) -> _Lookup | None:
 
 
 def _pnpm_lock(path: str, text: str, found: _Found) -> _Lookup | None:
+    import yaml
+
     root = _yaml_root(path, text, found)
     if root is None:
         return None
@@ -746,6 +752,8 @@ def _add_image(found: _Found, path: str, line: int, reference: str) -> None:
 
 
 def _read_compose(path: str, text: str, found: _Found) -> None:
+    import yaml
+
     root = _yaml_root(path, text, found)
     services = _yaml_get(root, "services")
     if services is None:
