@@ -181,7 +181,7 @@ class Checker:
         # pre-commit batch of a few files does not. Chunks keep the pickling overhead small.
         from concurrent.futures import ProcessPoolExecutor
 
-        size = max(16, len(candidates) // (workers * 8))
+        size = max(16, min(100, len(candidates) // (workers * 8)))
         chunks = [candidates[start : start + size] for start in range(0, len(candidates), size)]
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=_fork_context(), initializer=_start_worker, initargs=(self.options,)
