@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -85,6 +86,8 @@ class ResultCache:
         if not self.fresh and (keep_only is None or keep_only == self.entries.keys()):
             return  # nothing new and nothing gone: an unchanged tree costs no write
         try:
+            if not self.folder.exists() and not _writable(self.folder.parent):
+                return  # a read-only checkout: the next run is simply uncached
             self.folder.mkdir(exist_ok=True)
             gitignore = self.folder / ".gitignore"
             if not gitignore.exists():
@@ -106,6 +109,12 @@ class ResultCache:
                     os.unlink(temporary)
         except OSError:
             return  # a read-only checkout: the next run is simply uncached
+
+
+def _writable(folder: Path) -> bool:
+    """Whether the folder is meant to be written: its write bits, not only os.access, which says
+    yes to root whatever the mode (CI jobs often run as root over read-only trees)."""
+    return bool(folder.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) and os.access(folder, os.W_OK)
 
 
 def with_stat(entry: dict[str, Any], status: os.stat_result | None) -> dict[str, Any]:

@@ -177,3 +177,14 @@ def test_a_file_written_just_now_is_always_hashed(tree: Path, capsys: pytest.Cap
     run_json(capsys, ["check", "--format", "json"])
     entries = json.loads((tree / CACHE).read_text())["entries"]
     assert all("stat" not in entry for entry in entries.values())
+
+
+def test_a_read_only_tree_gets_no_cache_folder(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Its mode says read-only: honoured even by root, whom os.access lets write anywhere."""
+    tree.chmod(0o555)
+    try:
+        first = run_json(capsys, ["check", "--format", "json"])
+        assert not (tree / ".forgea-hooks-cache").exists()
+        assert run_json(capsys, ["check", "--format", "json"]) == first
+    finally:
+        tree.chmod(0o755)
