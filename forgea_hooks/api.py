@@ -173,7 +173,9 @@ class Checker:
         return CheckResult(findings, len(outcomes), list(dict.fromkeys(warnings)), outcomes, self.errors)
 
     def _check_all(self, candidates: list[_Candidate]) -> Iterator[FileOutcome | None]:
-        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        # The CPUs this process may use, which in a container can be fewer than the machine has.
+        usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        workers = min(usable, MAX_WORKERS)
         if len(candidates) < PARALLEL_THRESHOLD or workers < 2:
             yield from (self.check_file(candidate) for candidate in candidates)
             return
