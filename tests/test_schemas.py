@@ -23,9 +23,14 @@ def test_bundled_schema_is_valid_and_inlines_every_reference(kind: str) -> None:
     assert '"$ref"' not in json.dumps({key: value for key, value in inlined.items() if key != "$defs"})
 
 
-def test_siblings_of_a_reference_are_kept_beside_it() -> None:
-    schema = {"$defs": {"n": {"minLength": 1}}, "properties": {"a": {"title": "A", "$ref": "#/$defs/n"}}}
-    assert inline_local_refs(schema)["properties"]["a"] == {"title": "A", "allOf": [{"minLength": 1}]}
+def test_annotations_beside_a_reference_join_it_and_other_siblings_stay_beside_it() -> None:
+    schema = {
+        "$defs": {"n": {"minLength": 1}},
+        "properties": {"a": {"title": "A", "$ref": "#/$defs/n"}, "b": {"maxLength": 9, "$ref": "#/$defs/n"}},
+    }
+    inlined = inline_local_refs(schema)["properties"]
+    assert inlined["a"] == {"minLength": 1, "title": "A"}
+    assert inlined["b"] == {"maxLength": 9, "allOf": [{"minLength": 1}]}
 
 
 @pytest.mark.parametrize(
