@@ -90,3 +90,33 @@ def test_inline_disable_silences_a_link_finding(
 def test_offline_check_makes_no_request(tree: Path, server: LinkServer, capsys: pytest.CaptureFixture[str]) -> None:
     run_json(capsys, ["check", "--format", "json"])
     assert server.count() == 0
+
+
+def test_progress_line_only_when_stderr_is_a_terminal(tree: Path, server: LinkServer) -> None:
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    argv = [sys.executable, "-m", "forgea_hooks", "check", "--links", "--allow-private", "--no-cache", "-q"]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    piped = subprocess.run(argv, cwd=tree, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert "checking links" not in piped.stderr
+    main_end, terminal_end = pty.openpty()
+    with subprocess.Popen(argv, cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=terminal_end) as run:
+        os.close(terminal_end)
+        seen = b""
+        while select.select([main_end], [], [], 30)[0]:
+            try:
+                chunk = os.read(main_end, 4096)
+            except OSError:  # the terminal closed: the run is over
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert run.wait(timeout=60) == 1
+    os.close(main_end)
+    assert b"checking links: 2/2, 1 failing" in seen  # two unique official sources, one dead
