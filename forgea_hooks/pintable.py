@@ -58,7 +58,8 @@ def render_text(table: dict[str, Any]) -> str:
         head = f"{row['technology']}: {registry['pin'] if registry else '(no registry row)'}"
         out.append(f"{head}    [{row['status']}]")
         if registry:
-            out.append(f"    registry  {registry['path']}:{registry['line']}")
+            note = f"  ({', '.join(registry['findings'])})" if registry["findings"] else ""
+            out.append(f"    registry  {registry['path']}:{registry['line']}{note}")
         for place in row["places"]:
             note = f"  ({', '.join(place['findings'])})" if place["findings"] else ""
             out.append(f"    {place['pin']:<24} {place['path']}:{place['line']}{note}")

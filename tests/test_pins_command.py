@@ -122,7 +122,7 @@ def test_pins_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         f"    22.11.0                  {TASK}:23",
         "    installs node 22.11.0  .nvmrc:1",
         "PostgreSQL: 16.4    [pin-drift]",
-        f"    registry  {REGISTRY}:5",
+        f"    registry  {REGISTRY}:5  (pin-drift)",
         "    16                       docs/official-docs/postgresql.md:4",
         "    installs postgres 16.3  docker-compose.yml:3",
         "Prisma (ORM & Migrations): 7.3.0    [pin-drift, pin-inconsistent]",
