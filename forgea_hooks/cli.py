@@ -12,7 +12,7 @@ from pathlib import Path
 from forgea_hooks import __version__
 from forgea_hooks.findings import KINDS, Severity
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,6 +28,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `forgea-hooks check | head` closes stdout early; that is not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except KeyboardInterrupt:
+        # Ctrl-C during a whole-tree run: the shell's convention, not a multiprocessing traceback.
+        print("forgea-hooks: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -335,3 +335,17 @@ def test_python_dash_m_and_no_requests_on_the_offline_path(tmp_path: Path) -> No
         [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_interrupt_is_a_message_and_130_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import forgea_hooks.api
+
+    def interrupted(options: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(forgea_hooks.api, "run_check", interrupted)
+    assert main(["check"]) == 130
+    assert capsys.readouterr().err == "forgea-hooks: interrupted\n"
+
