@@ -136,7 +136,7 @@ class Checker:
         candidates = list(self._candidates())
         # Whole-tree runs reuse unchanged files' results; a pre-commit batch of a few changed
         # files would only pay for reading and rewriting the cache.
-        cache = None if self.options.paths or self.options.no_cache else self._open_cache()
+        cache = self._open_cache() if self._caching() else None
         links = self._link_stream() if self.options.links else None
         outcomes: list[FileOutcome] = []
         pending: list[_Candidate] = []
@@ -202,7 +202,8 @@ class Checker:
             severity = self.severity("file-invalid", kind)
             found = [Finding(display, 1, 1, "file-invalid", severity, f"the file {text.reason}")] if severity else []
             return FileOutcome(display, candidate.relpath, kind, found)
-        text_digest = resultcache.digest(text)
+        # Only a whole-tree run keeps results, so only it pays for hashing each file.
+        text_digest = resultcache.digest(text) if self._caching() else ""
         if kind is None:
             if not (self.config.sniffs() and kinds.looks_like_report(text)):
                 return None
@@ -234,6 +235,9 @@ class Checker:
             digest=text_digest,
             probes=ctx.probes,
         )
+
+    def _caching(self) -> bool:
+        return not (self.options.paths or self.options.no_cache)
 
     def _open_cache(self) -> resultcache.ResultCache:
         return resultcache.ResultCache(self.root / CACHE_DIR, resultcache.context_key(self._context()))
