@@ -46,7 +46,7 @@ def validator_for(kind: str, user_schema: Path | None) -> Draft202012Validator:
         raise ConfigError(f"{path}: cannot read the schema for kind '{kind}': {exc}") from None
     except SchemaError as exc:
         raise ConfigError(f"{path}: not a valid JSON Schema: {exc.message}") from None
-    return Draft202012Validator(inline_local_refs(schema))
+    return Draft202012Validator(skip_annotation_only(inline_local_refs(schema)))
 
 
 def inline_local_refs(schema: dict[str, Any]) -> dict[str, Any]:
@@ -90,6 +90,55 @@ def inline_local_refs(schema: dict[str, Any]) -> dict[str, Any]:
         return schema
 
 
+TITLES = "x-forgea-titles"
+
+
+def skip_annotation_only(schema: Any) -> Any:
+    """The schema with each ``properties`` entry that holds only annotations (``{"title":
+    "Rollback"}``) replaced by ``true``, which means the same: jsonschema passes over ``true`` but
+    descends into anything else, once for every such field of every doc. Their titles, which
+    messages name, are kept beside ``properties`` under ``x-forgea-titles``. Only keywords that
+    hold subschemas are walked, so data (``enum``, ``const``, ``default``) is never rewritten."""
+    if not isinstance(schema, dict):
+        return schema
+    result = dict(schema)
+    for keyword, value in schema.items():
+        if keyword in _SCHEMA_KEYWORDS:
+            result[keyword] = skip_annotation_only(value)
+        elif keyword in _SCHEMA_LIST_KEYWORDS and isinstance(value, list):
+            result[keyword] = [skip_annotation_only(item) for item in value]
+        elif keyword in _SCHEMA_MAP_KEYWORDS and isinstance(value, dict):
+            result[keyword] = {name: skip_annotation_only(item) for name, item in value.items()}
+    properties = result.get("properties")
+    if isinstance(properties, dict) and TITLES not in result:
+        titles: dict[str, str] = {}
+        for name, subschema in properties.items():
+            if isinstance(subschema, dict) and all(_annotation(keyword) for keyword in subschema):
+                properties[name] = True
+                if isinstance(subschema.get("title"), str):
+                    titles[name] = subschema["title"]
+        if titles:
+            result[TITLES] = titles
+    return result
+
+
+_SCHEMA_KEYWORDS = frozenset(
+    {
+        "additionalItems",
+        "additionalProperties",
+        "contains",
+        "else",
+        "if",
+        "items",
+        "not",
+        "propertyNames",
+        "then",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+    }
+)
+_SCHEMA_LIST_KEYWORDS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+_SCHEMA_MAP_KEYWORDS = frozenset({"$defs", "definitions", "dependentSchemas", "patternProperties", "properties"})
 _ANNOTATIONS = frozenset({"title", "description", "$comment", "examples", "default", "deprecated"})
 
 
@@ -117,12 +166,15 @@ def _explain(error: ValidationError, instance: dict[str, Any]) -> Iterator[Schem
     line, context = _locate(instance, list(error.absolute_path))
     if error.validator == "required":
         present = error.instance if isinstance(error.instance, dict) else {}
-        properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        properties = schema.get("properties", {})
+        titles = schema.get(TITLES, {})
         required = error.validator_value if isinstance(error.validator_value, list) else []
         for name in required:
             if name in present:
                 continue
-            title = properties.get(name, {}).get("title") if isinstance(properties.get(name), dict) else None
+            subschema = properties.get(name)
+            title = subschema.get("title") if isinstance(subschema, dict) else titles.get(name)
             what = rule or "field-missing"
             noun = "section" if what == "section-missing" else "field"
             text = message or f"missing {noun} '{title or name}'{context}"
