@@ -211,6 +211,9 @@ class Document:
     # Kind-specific views, filled by the parser from the generic structure above.
     metadata: dict[str, Field] = field(default_factory=dict)
     table: Table | None = None
+    # The text as read, for rules that can rule out a whole doc with one substring test; not in
+    # the JSON, which describes structure.
+    source: str = field(default="", repr=False, compare=False)
     # Derived views (forgea_hooks.views) computed once per doc, though several rules read them.
     views: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -67,6 +67,25 @@ def test_warnings_alone_exit_0(tmp_path: Path) -> None:
     assert main(["check"]) == 0
 
 
+def test_path_absolute_in_the_body_and_in_a_front_matter_value_spelt_with_a_yaml_escape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A doc whose text holds no marker skips the body scan; a YAML escape can still make one."""
+    official = (
+        '---\ntechnology: PostgreSQL\nversion: "16.4"\nofficial_source: https://www.postgresql.org/docs/16/\n'
+        'notes: "\\x2Fhome/ana/pg.md"\n---\n\n# PostgreSQL\n\n## Purpose\n\nEnums.\n'
+    )
+    write(tmp_path, "docs/official-docs/EPIC-A/postgresql.md", official)
+    write(tmp_path, "docs/gatekeeper/a.md", GOOD_REPORT.replace("Failed deploys.", "see ~/notes/deploys.md"))
+    write(tmp_path, "docs/gatekeeper/b.md", GOOD_REPORT)
+    main(["check", "--format", "json"])
+    found = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["path"], f["line"]) for f in found if f["rule"] == "path-absolute"] == [
+        ("docs/gatekeeper/a.md", 9),
+        ("docs/official-docs/EPIC-A/postgresql.md", 5),
+    ]
+
+
 def test_exit_2_for_a_bad_config_naming_file_and_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, ".forgea-hooks.yaml", "rules:\n  pin-unknown: loud\n")
     write(tmp_path, "docs/gatekeeper/a.md", GOOD_REPORT)
@@ -348,4 +367,3 @@ def test_interrupt_is_a_message_and_130_not_a_traceback(
     monkeypatch.setattr(forgea_hooks.api, "run_check", interrupted)
     assert main(["check"]) == 130
     assert capsys.readouterr().err == "forgea-hooks: interrupted\n"
-
