@@ -231,6 +231,44 @@ def test_registry_table_and_status_lines() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("item", "status"),
+    [
+        ("- `a:` https://a.example/ — approved", "approved"),
+        ("- `a:` https://a.example/ -- `Pending`.", "pending"),
+        ("- a: missing - MISSING.", "missing"),
+        ("- `a:` https://a.example/ — `deprecated`", "deprecated"),
+        ("- `a:` https://a.example/ — approved by ops", None),
+        ("- Technology: approved", None),
+    ],
+)
+def test_status_line_endings(item: str, status: str | None) -> None:
+    doc = parse(item + "\n", "r.md", "r.md", "registry")[0]
+    assert [line.status for line in doc.status_lines] == ([status] if status else [])
+
+
+def test_muted_rule_logging_drops_debug_calls_unless_a_logger_is_enabled_for_debug(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    from forgea_hooks.documents import markdown
+
+    heading = logging.getLogger("markdown_it.rules_block.heading")
+    heading.setLevel(logging.DEBUG)
+    try:
+        markdown.mute_rule_debug_logging()
+        with caplog.at_level(logging.DEBUG, logger="markdown_it.rules_block.paragraph"):
+            parse("# Title\n\ntext\n", "t.md", "t.md", "task")
+        assert "entering heading" in caplog.text
+        assert "entering paragraph" not in caplog.text
+    finally:
+        heading.setLevel(logging.NOTSET)
+        for name in list(logging.root.manager.loggerDict):
+            if name.startswith("markdown_it."):
+                logging.getLogger(name).__dict__.pop("debug", None)  # the rest of the suite logs as usual
+
+
 def test_inline_disable_comment_targets_the_next_line() -> None:
     doc = gatekeeper("<!-- forgea-hooks: disable=pin-unknown, source-missing -->\n- Technology: X\n")
     assert doc.disabled == {2: frozenset({"pin-unknown", "source-missing"})}

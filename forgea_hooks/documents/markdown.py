@@ -6,6 +6,8 @@ tables are read from the token tree.
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -50,50 +52,80 @@ _STATUS = re.compile(
     r"`?(?P<status>approved|pending|missing|deprecated)`?\.?\s*$",
     re.IGNORECASE,
 )
+# What a status line's last word can look like: the regex above runs only on items that end so.
+_STATUS_ENDINGS = tuple(
+    word + tail for word in ("approved", "pending", "missing", "deprecated") for tail in ("", "`", ".", "`.")
+)
 _URL = re.compile(r"https?://[^\s<>()\[\]`\"']+", re.IGNORECASE)
 _DISABLE = re.compile(r"<!--\s*forgea-hooks:\s*disable=([\w\s,-]+?)\s*-->")
 _TRAILING_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
 _DASHES = re.compile(r"\s*(?:—|–|--|-)\s*")
 
 # Inline content is read as its source text, so markdown-it's inline pass (a quarter of the parse)
-# is switched off; block structure is parsed in full, as CommonMark says.
-_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+# is switched off, and with it text_join, which only merges what the inline pass makes; block
+# structure is parsed in full, as CommonMark says.
+_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
+
+
+def mute_rule_debug_logging() -> None:
+    """Make the debug calls of markdown-it-py's block rules cost nothing, for the worker processes
+    that parse a whole tree. Each rule attempt makes one, a few hundred per doc, and at any level
+    but debug each is dropped after two calls: about 4% of the worker's time. A logger that is
+    enabled for debug is left alone."""
+    for rule in _PARSER.block.ruler.getRules(""):
+        logger = logging.getLogger(rule.__module__)
+        if not logger.isEnabledFor(logging.DEBUG):
+            logger.debug = _discard  # type: ignore[method-assign]  # shadows Logger.debug for this logger only
+
+
+def _discard(*args: object, **kwargs: object) -> None:
+    """Takes a logging call and does nothing with it."""
 
 
 class Node:
-    """A block of markdown-it's token stream as a tree: lighter than Node, which this
-    hot path builds for every doc."""
+    """A block of markdown-it's token stream as a tree, lighter than markdown-it's SyntaxTreeNode,
+    which this hot path would build for every doc. A paragraph's, heading's or table cell's
+    ``content`` is its inline source text; a leaf block's (fence, html_block) is its own."""
 
     __slots__ = ("children", "content", "map", "tag", "type")
 
-    def __init__(self, token: Token | None) -> None:
-        self.type = "root" if token is None else token.type.removesuffix("_open")
-        self.tag = "" if token is None else token.tag
-        self.map = None if token is None else token.map
-        self.content = "" if token is None else token.content
+    def __init__(self, kind: str, tag: str, lines: list[int] | None, content: str) -> None:
+        self.type = kind
+        self.tag = tag
+        self.map = lines
+        self.content = content
         self.children: list[Node] = []
 
 
 def _tree(tokens: list[Token]) -> Node:
-    root = Node(None)
+    root = Node("root", "", None, "")
     stack = [root]
+    parent = root
     for token in tokens:
-        if token.nesting == 1:
-            node = Node(token)
-            stack[-1].children.append(node)
+        nesting = token.nesting
+        if nesting == 1:
+            node = Node(token.type.removesuffix("_open"), token.tag, token.map, "")
+            parent.children.append(node)
             stack.append(node)
-        elif token.nesting == -1:
+            parent = node
+        elif nesting == -1:
             stack.pop()
+            parent = stack[-1]
+        elif token.type == "inline":
+            parent.content = token.content
         else:
-            stack[-1].children.append(Node(token))
+            parent.children.append(Node(token.type, token.tag, token.map, token.content))
     return root
 
 
+# Keys and headings repeat across a tree's docs ("Technology", "Rollback"), so each is worked out once.
+@functools.lru_cache(maxsize=4096)
 def canonical_key(raw: str) -> str:
     key = " ".join(raw.strip(_MARKUP + " ").casefold().split())
     return KEY_ALIASES.get(key, key)
 
 
+@functools.lru_cache(maxsize=4096)
 def heading_name(title: str) -> str:
     """Heading text as the spec matches it; a trailing ``(required)``-style suffix is dropped."""
     title = _TRAILING_QUALIFIER.sub("", title)
@@ -123,7 +155,7 @@ def split_key(text: str) -> tuple[str, str] | None:
 def parse(text: str, path: str, relpath: str, kind: str) -> tuple[Document, list[tuple[int, str]]]:
     """Parse ``text``; returns the document and problems (line, message) that make it invalid."""
     problems: list[tuple[int, str]] = []
-    doc = Document(path=path, relpath=relpath, kind=kind)
+    doc = Document(path=path, relpath=relpath, kind=kind, source=text)
     front = frontmatter.split(text)
     if front.end_line:
         if front.error:
@@ -177,7 +209,8 @@ class _Builder:
                 self.open_entry = None
                 continue
             text = _inline_text(first)
-            status = _STATUS.match(text.split("\n", 1)[0].strip())
+            head = text.split("\n", 1)[0].strip()
+            status = _STATUS.match(head) if head.casefold().endswith(_STATUS_ENDINGS) else None
             if status:
                 self.doc.status_lines.append(
                     StatusLine(status["concept"].strip(), status["source"], status["status"].lower(), _line(first))
@@ -205,7 +238,10 @@ class _Builder:
         """Links and inline-disable comments: read from every text-bearing token, never from code."""
         for token in tokens:
             if token.type == "inline" and token.map:
-                for offset, line_text in enumerate(token.content.split("\n")):
+                content = token.content
+                if "<!--" not in content and "://" not in content:
+                    continue
+                for offset, line_text in enumerate(content.split("\n")):
                     line = token.map[0] + 1 + offset
                     if "<!--" in line_text:
                         self._comment(line_text, line)
@@ -270,10 +306,7 @@ def _first_paragraph(item: Node) -> Node | None:
 
 
 def _inline_text(node: Node) -> str:
-    for child in node.children:
-        if child.type == "inline":
-            return child.content.strip()
-    return ""
+    return node.content.strip()
 
 
 def _line(node: Node) -> int:
