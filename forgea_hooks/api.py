@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from forgea_hooks import resultcache, rules
 from forgea_hooks.config import ALWAYS_SKIPPED, CACHE_DIR, Config, ConfigError, load
 from forgea_hooks.documents import kinds
-from forgea_hooks.documents.source import DEFAULT_MAX_BYTES, Unreadable, read_text
+from forgea_hooks.documents.source import DEFAULT_MAX_BYTES, Unreadable, read_source, read_text
 from forgea_hooks.findings import Finding, Severity
 from forgea_hooks.model import REPORT_HEADING, Document
 from forgea_hooks.tree import Tree
@@ -62,6 +62,7 @@ class FileOutcome:
     disabled: dict[int, frozenset[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     digest: str = ""
+    stat: tuple[int, int] | None = None  # size and mtime (ns) of what was read, for the result cache
     probes: list[tuple[str, bool]] = field(default_factory=list)
 
     def to_cache(self) -> dict[str, Any]:
@@ -158,7 +159,7 @@ class Checker:
         if cache is not None:
             for outcome in fresh:
                 if outcome.digest:
-                    cache.store(outcome.relpath, resultcache.with_stat(outcome.to_cache(), self._stat(outcome.relpath)))
+                    cache.store(outcome.relpath, resultcache.with_stat(outcome.to_cache(), outcome.stat))
             cache.save(keep_only={candidate.relpath for candidate in candidates})
         findings = [finding for outcome in outcomes for finding in outcome.findings]
         if not self.options.paths:
@@ -194,7 +195,7 @@ class Checker:
     def check_file(self, candidate: _Candidate) -> FileOutcome | None:
         """What one file says and what is wrong with it; None when it is not a doc of any kind."""
         display = candidate.display
-        text = read_text(candidate.path, self.options.max_bytes)
+        text, read_stat = read_source(candidate.path, self.options.max_bytes)
         kind = candidate.kind
         if isinstance(text, Unreadable):
             if kind is None:
@@ -233,6 +234,7 @@ class Checker:
             disabled=doc.disabled,
             warnings=list(self.tree.warnings),
             digest=text_digest,
+            stat=read_stat if text_digest else None,
             probes=ctx.probes,
         )
 
@@ -267,12 +269,6 @@ class Checker:
                     status = entry.stat()
                     yield f"{entry.name}\0{status.st_size}\0{status.st_mtime_ns}"
 
-    def _stat(self, relpath: str) -> os.stat_result | None:
-        try:
-            return os.stat(self.root / relpath)
-        except OSError:
-            return None
-
     def _from_cache(self, cache: resultcache.ResultCache, candidate: _Candidate) -> FileOutcome | None:
         if candidate.relpath not in cache.entries:
             return None  # nothing to compare with: the worker reads the file, not this process too
@@ -284,13 +280,13 @@ class Checker:
             return None
         entry = cache.lookup_unchanged(candidate.relpath, status, self.root)
         if entry is None:
-            text = read_text(candidate.path, self.options.max_bytes)
+            text, read_stat = read_source(candidate.path, self.options.max_bytes)
             if isinstance(text, Unreadable):
                 return None
             entry = cache.lookup(candidate.relpath, resultcache.digest(text), self.root)
             if entry is None:
                 return None
-            cache.store(candidate.relpath, resultcache.with_stat(entry, status))
+            cache.store(candidate.relpath, resultcache.with_stat(entry, read_stat))
         try:
             return FileOutcome.from_cache(entry, candidate.display, candidate.relpath)
         except (KeyError, TypeError, ValueError):
@@ -361,6 +357,9 @@ _worker: Checker | None = None
 
 def _start_worker(options: CheckOptions) -> None:
     global _worker  # noqa: PLW0603 - one Checker per worker process, built once
+    from forgea_hooks.documents.markdown import mute_rule_debug_logging
+
+    mute_rule_debug_logging()
     _worker = Checker(options)
 
 

@@ -117,12 +117,12 @@ def _writable(folder: Path) -> bool:
     return bool(folder.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) and os.access(folder, os.W_OK)
 
 
-def with_stat(entry: dict[str, Any], status: os.stat_result | None) -> dict[str, Any]:
-    """The entry with the file's size and mtime, unless the file changed too recently to trust
+def with_stat(entry: dict[str, Any], size_and_mtime: tuple[int, int] | None) -> dict[str, Any]:
+    """The entry with the file's size and mtime (ns), unless the file changed too recently to trust
     them: a write within the same clock tick as the read would keep its old mtime."""
     fresh = {key: value for key, value in entry.items() if key != "stat"}
-    if status is not None and time.time_ns() - status.st_mtime_ns > RACY_NS:
-        fresh["stat"] = [status.st_size, status.st_mtime_ns]
+    if size_and_mtime is not None and time.time_ns() - size_and_mtime[1] > RACY_NS:
+        fresh["stat"] = list(size_and_mtime)
     return fresh
 
 

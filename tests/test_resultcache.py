@@ -152,13 +152,13 @@ def test_files_with_their_recorded_size_and_mtime_are_not_read_again(
         os.utime(path, (an_hour_ago, an_hour_ago))
     cold = run_json(capsys, ["check", "--format", "json"])
     read: list[str] = []
-    real = api.read_text  # type: ignore[attr-defined]  # the name the checker calls
+    real = api.read_source  # type: ignore[attr-defined]  # the name the checker calls
 
     def counting(path: str | Path, max_bytes: int) -> Any:
         read.append(Path(path).name)
         return real(path, max_bytes)
 
-    monkeypatch.setattr(api, "read_text", counting)
+    monkeypatch.setattr(api, "read_source", counting)
     assert run_json(capsys, ["check", "--format", "json"]) == cold
     assert set(read) == {"C7-not-utf8.md"}  # unreadable files have no result to keep
     task = tree / "docs/tasks/task-C2-<YYYY-MM-DD>.md"
