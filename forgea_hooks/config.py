@@ -15,11 +15,6 @@ from typing import Any
 
 from forgea_hooks.findings import KINDS, Severity
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 CONFIG_FILE = ".forgea-hooks.yaml"
 CACHE_DIR = ".forgea-hooks-cache"
 SCHEMA_DIR = Path(__file__).parent / "schemas"
@@ -104,6 +99,12 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _read_pyproject(path: Path) -> dict[str, Any] | None:
+    # Imported here: most roots configure forgea-hooks in .forgea-hooks.yaml or not at all.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

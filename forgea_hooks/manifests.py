@@ -21,12 +21,6 @@ if TYPE_CHECKING:
 
 from forgea_hooks.pins import PinClass, PinPart, versions_agree
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
-
-
 Verdict = Literal["agree", "other-version", "range-admits-others"]
 
 
@@ -631,6 +625,11 @@ _TOML_LINE = re.compile(r"line (\d+)")
 
 
 def _read_pyproject(path: str, text: str, found: _Found) -> None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -13,7 +13,6 @@ uncached.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import stat
@@ -33,10 +32,15 @@ _GITIGNORE = "# Written by forgea-hooks: results cached between runs.\n*\n"
 
 
 def digest(text: str) -> str:
+    # hashlib loads OpenSSL (4 ms): imported when a run keeps results, which a pre-commit run does not.
+    import hashlib
+
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def context_key(parts: Iterable[str]) -> str:
+    import hashlib
+
     hasher = hashlib.blake2b(digest_size=16)
     for part in (f"forgea-hooks {__version__} cache {FORMAT}", *parts):
         hasher.update(part.encode("utf-8", "surrogatepass"))

@@ -55,9 +55,13 @@ token is sent to the API host only.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from forgea_hooks.findings import KINDS, Finding, Severity
-from forgea_hooks.links.model import LinkResult
+
+if TYPE_CHECKING:
+    # Only a type here: an offline run loads this module for its severities, not the link engine.
+    from forgea_hooks.links.model import LinkResult
 
 RULES: dict[str, dict[str, Severity | None]] = {
     "link-dead": dict.fromkeys(KINDS, Severity.ERROR),
