@@ -34,6 +34,8 @@ class Field:
             "value": self.value,
             "line": self.line,
             "items": [item.to_json() for item in self.items],
+            # One keyword for schemas that need a field filled in: ``"empty": {"const": false}``.
+            "empty": not self.value and not self.items,
         }
 
 
@@ -158,8 +160,10 @@ class Report:
     def section(self, name: str) -> Section | None:
         return find_section(self.sections, name)
 
-    def to_json(self) -> dict[str, Any]:
-        section_list = [section.to_json() for section in self.sections]
+    def to_json(self, section_json: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """``section_json``: the document's sections' JSON by ``id``, so they are not built twice."""
+        known = section_json or {}
+        section_list = [known.get(id(section)) or section.to_json() for section in self.sections]
         return {
             "line": self.line,
             "references": [block.to_json() for block in self.references],
@@ -222,6 +226,8 @@ class Document:
 
     def to_json(self) -> dict[str, Any]:
         section_list = [section.to_json() for section in self.sections]
+        # A gatekeeper file's reports hold its sections again: they share the same JSON.
+        section_json = {id(section): built for section, built in zip(self.sections, section_list, strict=True)}
         return {
             "path": self.relpath,
             "kind": self.kind,
@@ -229,7 +235,7 @@ class Document:
             "front_matter_lines": self.front_matter_lines,
             "sections": _by_name(section_list),
             "section_list": section_list,
-            "reports": [report.to_json() for report in self.reports],
+            "reports": [report.to_json(section_json) for report in self.reports],
             "status_lines": [status.to_json() for status in self.status_lines],
             "links": [link.to_json() for link in self.links],
             "metadata": {key: value.to_json() for key, value in self.metadata.items()},

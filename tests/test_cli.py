@@ -86,6 +86,28 @@ def test_path_absolute_in_the_body_and_in_a_front_matter_value_spelt_with_a_yaml
     ]
 
 
+def test_an_empty_field_is_invalid_at_its_line_and_a_nested_list_fills_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = "  - Why required:\n"
+    nested = "  - Why required:\n    - Enum changes need their own migration.\n"
+    write(
+        tmp_path,
+        "docs/gatekeeper/a.md",
+        GOOD_REPORT.replace("  - Why required: Enum changes need their own migration.\n", empty),
+    )
+    write(
+        tmp_path,
+        "docs/gatekeeper/b.md",
+        GOOD_REPORT.replace("  - Why required: Enum changes need their own migration.\n", nested),
+    )
+    main(["check", "--format", "json"])
+    found = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["path"], f["line"], f["rule"], f["message"]) for f in found] == [
+        ("docs/gatekeeper/a.md", 7, "field-invalid", "the field is empty in the entry for 'PostgreSQL'")
+    ]
+
+
 def test_exit_2_for_a_bad_config_naming_file_and_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, ".forgea-hooks.yaml", "rules:\n  pin-unknown: loud\n")
     write(tmp_path, "docs/gatekeeper/a.md", GOOD_REPORT)
@@ -317,6 +339,7 @@ def test_dump_prints_the_model(tmp_path: Path, capsys: pytest.CaptureFixture[str
         "value": "16.4",
         "line": 6,
         "items": [],
+        "empty": False,
     }
     assert report["decision"] == {"text": "✅ DOCUMENTATION COMPLETE", "value": "complete", "line": 13}
 
