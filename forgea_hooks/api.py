@@ -149,17 +149,17 @@ class Checker:
                 outcomes.append(cached)
                 if links is not None:
                     links.add(cached)
-        fresh: list[FileOutcome] = []
         for outcome in self._check_all(pending):
-            if outcome is not None:
-                fresh.append(outcome)
-                if links is not None:
-                    links.add(outcome)
-        outcomes.extend(fresh)
+            if outcome is None:
+                continue
+            outcomes.append(outcome)
+            # Stored as results arrive: this process would otherwise wait on the workers, then
+            # encode ten thousand entries after them.
+            if cache is not None and outcome.digest:
+                cache.store(outcome.relpath, resultcache.with_stat(outcome.to_cache(), outcome.stat))
+            if links is not None:
+                links.add(outcome)
         if cache is not None:
-            for outcome in fresh:
-                if outcome.digest:
-                    cache.store(outcome.relpath, resultcache.with_stat(outcome.to_cache(), outcome.stat))
             cache.save(keep_only={candidate.relpath for candidate in candidates})
         findings = [finding for outcome in outcomes for finding in outcome.findings]
         if not self.options.paths:
@@ -184,8 +184,7 @@ class Checker:
         # pre-commit batch of a few files does not. Chunks keep the pickling overhead small.
         from concurrent.futures import ProcessPoolExecutor
 
-        size = max(16, min(100, len(candidates) // (workers * 8)))
-        chunks = [candidates[start : start + size] for start in range(0, len(candidates), size)]
+        chunks = list(_chunks(candidates, workers))
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=_fork_context(), initializer=_start_worker, initargs=(self.options,)
         ) as pool:
@@ -366,6 +365,16 @@ def _start_worker(options: CheckOptions) -> None:
 def _check_chunk(chunk: list[_Candidate]) -> list[FileOutcome | None]:
     assert _worker is not None
     return [_worker.check_file(candidate) for candidate in chunk]
+
+
+def _chunks(candidates: list[_Candidate], workers: int) -> Iterator[list[_Candidate]]:
+    """Up to 100 files a chunk, fewer as the end nears, so that no worker is left with a long last
+    chunk while the others have finished; big enough that pickling stays a small share."""
+    start = 0
+    while start < len(candidates):
+        size = max(16, min(100, (len(candidates) - start) // (workers * 4)))
+        yield candidates[start : start + size]
+        start += size
 
 
 def _fork_context() -> BaseContext | None:
