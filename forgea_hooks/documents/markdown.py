@@ -97,10 +97,13 @@ class Node:
         self.children: list[Node] = []
 
 
-def _tree(tokens: list[Token]) -> Node:
+def _tree(tokens: list[Token]) -> tuple[Node, list[Token]]:
+    """The block tree, and the tokens that hold text outside code (inline and html_block), which
+    are all that the scan for links and disable comments needs to look at."""
     root = Node("root", "", None, "")
     stack = [root]
     parent = root
+    texts: list[Token] = []
     for token in tokens:
         nesting = token.nesting
         if nesting == 1:
@@ -113,9 +116,12 @@ def _tree(tokens: list[Token]) -> Node:
             parent = stack[-1]
         elif token.type == "inline":
             parent.content = token.content
+            texts.append(token)
         else:
             parent.children.append(Node(token.type, token.tag, token.map, token.content))
-    return root
+            if token.type == "html_block":
+                texts.append(token)
+    return root, texts
 
 
 # Keys and headings repeat across a tree's docs ("Technology", "Rollback"), so each is worked out once.
@@ -146,6 +152,8 @@ def decision_value(text: str) -> str | None:
 
 def split_key(text: str) -> tuple[str, str] | None:
     """``Key: value`` of a list item's first line, or None for a plain item."""
+    if ":" not in text:
+        return None  # most plain items: no colon, so no key, without running the regex
     match = _KEY.match(text)
     if match is None or "//" in match["key"] or match["key"].strip().casefold() in ("http", "https"):
         return None
@@ -167,7 +175,7 @@ def parse(text: str, path: str, relpath: str, kind: str) -> tuple[Document, list
         lines = text.split("\n")
         text = "\n" * front.end_line + "\n".join(lines[front.end_line :])
     tokens = _PARSER.parse(text)
-    _Builder(doc).build(_tree(tokens), tokens)
+    _Builder(doc).build(*_tree(tokens))
     _fill_views(doc)
     return doc, problems
 
@@ -179,10 +187,10 @@ class _Builder:
         doc.sections.append(self.section)
         self.open_entry: Entry | None = None
 
-    def build(self, root: Node, tokens: list[Token]) -> None:
+    def build(self, root: Node, texts: list[Token]) -> None:
         for node in root.children:
             self._block(node)
-        self._scan_inline_extras(tokens)
+        self._scan_inline_extras(texts)
 
     def _block(self, node: Node) -> None:
         kind = node.type
@@ -234,9 +242,9 @@ class _Builder:
             else:
                 self.section.fields.append(field)
 
-    def _scan_inline_extras(self, tokens: list[Token]) -> None:
+    def _scan_inline_extras(self, texts: list[Token]) -> None:
         """Links and inline-disable comments: read from every text-bearing token, never from code."""
-        for token in tokens:
+        for token in texts:
             if token.type == "inline" and token.map:
                 content = token.content
                 if "<!--" not in content and "://" not in content:
