@@ -55,6 +55,7 @@ class ResultCache:
         self.context = context
         self.entries: dict[str, dict[str, Any]] = {}
         self.fresh: dict[str, dict[str, Any]] = {}
+        self.existing: dict[str, bool] = {}
         self._load()
 
     def _load(self) -> None:
@@ -71,9 +72,16 @@ class ResultCache:
             return None
         probes = entry.get("probes", [])
         base = str(root)
-        if any(os.path.exists(os.path.join(base, path)) != existed for path, existed in probes):
+        if any(self._exists(os.path.join(base, path)) != existed for path, existed in probes):
             return None
         return entry
+
+    def _exists(self, path: str) -> bool:
+        # Docs of a tree probe the same few paths (the docs they extend): asked once per run.
+        known = self.existing.get(path)
+        if known is None:
+            known = self.existing[path] = os.path.exists(path)
+        return known
 
     def lookup_unchanged(self, relpath: str, status: os.stat_result, root: Path) -> dict[str, Any] | None:
         """The entry, when the file's size and mtime are still those recorded with it."""
@@ -136,9 +144,13 @@ def encode_findings(findings: Iterable[Finding]) -> list[list[Any]]:
 
 def decode_findings(rows: Iterable[list[Any]], path: str) -> list[Finding]:
     return [
-        Finding(path, line, column, rule, Severity(level), message, hint)
+        Finding(path, line, column, rule, _SEVERITY[level], message, hint)
         for line, column, rule, level, message, hint in rows
     ]
+
+
+# A dict lookup, not Severity(level): a warm run decodes every finding of the tree.
+_SEVERITY = {severity.value: severity for severity in Severity}
 
 
 def encode_pins(pins: Iterable[PinRef]) -> list[list[Any]]:

@@ -38,7 +38,16 @@ def glob_pattern(glob: str) -> re.Pattern[str]:
 
 
 def matches(relpath: str, globs: Iterable[str]) -> bool:
-    return any(glob_pattern(glob.lstrip("/")).match(relpath) for glob in globs)
+    pattern = _any_of(tuple(globs))
+    return pattern is not None and pattern.match(relpath) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _any_of(globs: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex for a list of globs: a whole-tree run asks of every path which kind's globs it matches."""
+    if not globs:
+        return None
+    return re.compile("|".join(f"(?:{glob_pattern(glob.lstrip('/')).pattern})" for glob in globs))
 
 
 def kind_by_path(relpath: str, kind_globs: Mapping[str, Iterable[str]]) -> str | None:
