@@ -247,6 +247,7 @@ class Checker:
         """Everything besides a file's own text that its result depends on."""
         yield f"all-links={self.options.all_links} max-bytes={self.options.max_bytes}"
         yield f"root={self.root}"
+        yield from code_fingerprint(PACKAGE_DIR)
         files = [Path(self.config.origin.split(" [", 1)[0])] if self.config.origin else []
         files += [settings.schema for settings in self.config.kinds.values() if settings.schema is not None]
         files += self.tree.registry_paths()
@@ -365,6 +366,19 @@ def _start_worker(options: CheckOptions) -> None:
 def _check_chunk(chunk: list[_Candidate]) -> list[FileOutcome | None]:
     assert _worker is not None
     return [_worker.check_file(candidate) for candidate in chunk]
+
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def code_fingerprint(package: Path) -> Iterator[str]:
+    """Each source file and bundled schema of the package, by size and mtime: a hook repository
+    moved to another commit keeps its version number, and must not be served the old code's results."""
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+            with contextlib.suppress(OSError):
+                status = path.stat()
+                yield f"{path.relative_to(package).as_posix()}\0{status.st_size}\0{status.st_mtime_ns}"
 
 
 def _chunks(candidates: list[_Candidate], workers: int) -> Iterator[list[_Candidate]]:

@@ -70,6 +70,30 @@ def test_a_registry_change_invalidates_every_entry(
     assert not any(f["rule"] == "pin-inconsistent" and "prisma" in f["path"] for f in report["findings"])
 
 
+def test_other_code_under_the_same_version_invalidates_every_entry(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hook repository moved to another commit keeps its version number: the code is keyed too."""
+    import shutil
+
+    from forgea_hooks import api
+
+    package = tmp_path / "package"
+    shutil.copytree(api.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(api, "PACKAGE_DIR", package)
+    run_json(capsys, ["check", "--format", "json"])
+    parsed = count_parses(monkeypatch)
+    run_json(capsys, ["check", "--format", "json"])
+    assert parsed == []
+    rule = package / "rules" / "paths.py"
+    rule.write_text(rule.read_text() + "\n# another commit\n")
+    run_json(capsys, ["check", "--format", "json"])
+    assert "docs/tasks/task-C2-<YYYY-MM-DD>.md" in parsed
+    assert list(api.code_fingerprint(package)) != [] and all(
+        ".py" in line or ".json" in line for line in api.code_fingerprint(package)
+    )
+
+
 def test_a_manifest_change_invalidates_every_entry(
     tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
