@@ -14,6 +14,10 @@ _REPORT_WORDS = re.compile(r"required\s+official\s+documentation", re.IGNORECASE
 @functools.lru_cache(maxsize=256)
 def glob_pattern(glob: str) -> re.Pattern[str]:
     """A gitignore-style glob as a regex over posix paths relative to the root: ``**`` crosses folders."""
+    return re.compile(_glob_regex(glob))
+
+
+def _glob_regex(glob: str) -> str:
     out: list[str] = []
     index = 0
     while index < len(glob):
@@ -34,7 +38,7 @@ def glob_pattern(glob: str) -> re.Pattern[str]:
             out.append(re.escape(char))
         index += 1
     # A glob naming a folder also names everything below it, as in .gitignore.
-    return re.compile("".join(out) + r"(?:/.*)?\Z")
+    return "".join(out) + r"(?:/.*)?\Z"
 
 
 def matches(relpath: str, globs: Iterable[str]) -> bool:
@@ -47,7 +51,7 @@ def _any_of(globs: tuple[str, ...]) -> re.Pattern[str] | None:
     """One regex for a list of globs: a whole-tree run asks of every path which kind's globs it matches."""
     if not globs:
         return None
-    return re.compile("|".join(f"(?:{glob_pattern(glob.lstrip('/')).pattern})" for glob in globs))
+    return re.compile("|".join(f"(?:{_glob_regex(glob.lstrip('/'))})" for glob in globs))
 
 
 def kind_by_path(relpath: str, kind_globs: Mapping[str, Iterable[str]]) -> str | None:
