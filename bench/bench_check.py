@@ -214,7 +214,10 @@ class CpuMeter:
     def others(self) -> tuple[float, float, float]:
         """Seconds of CPU used by other processes, seconds stolen by the hypervisor, and wall seconds."""
         busy, steal = _machine_cpu()
-        return busy - self.busy - (_own_cpu() - self.ours), steal - self.steal, time.perf_counter() - self.started
+        # /proc/stat counts clock ticks and rusage microseconds: on a quiet machine the difference
+        # can come out a little below zero, which means nothing else ran.
+        others = max(0.0, busy - self.busy - (_own_cpu() - self.ours))
+        return others, steal - self.steal, time.perf_counter() - self.started
 
 
 def _machine_cpu() -> tuple[float, float]:
