@@ -12,23 +12,20 @@ uncached.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import stat
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from forgea_hooks import __version__
+from forgea_hooks import __version__, cachedir
 from forgea_hooks.findings import Finding, Severity
 from forgea_hooks.views import PinRef
 
 FORMAT = 1
 RACY_NS = 2_000_000_000
 FILE_NAME = "check.json"
-_GITIGNORE = "# Written by forgea-hooks: results cached between runs.\n*\n"
 
 
 def digest(text: str) -> str:
@@ -98,35 +95,18 @@ class ResultCache:
         if not self.fresh and (keep_only is None or keep_only == self.entries.keys()):
             return  # nothing new and nothing gone: an unchanged tree costs no write
         try:
-            if not self.folder.exists() and not _writable(self.folder.parent):
-                return  # a read-only checkout: the next run is simply uncached
-            self.folder.mkdir(exist_ok=True)
-            gitignore = self.folder / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text(_GITIGNORE, encoding="utf-8")
             on_disk = ResultCache(self.folder, self.context).entries
             merged = {**on_disk, **self.fresh}
             if keep_only is not None:
                 merged = {path: entry for path, entry in merged.items() if path in keep_only}
             payload = json.dumps({"context": self.context, "entries": merged}, separators=(",", ":"))
-            import tempfile
-
-            handle, temporary = tempfile.mkstemp(prefix=".check-", suffix=".tmp", dir=self.folder)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(payload)
-                os.replace(temporary, self.path)
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temporary)
+            if cachedir.write_atomically(self.path, payload):
+                # The folder is ours: a .gitignore someone deleted comes back.
+                gitignore = self.folder / ".gitignore"
+                if not gitignore.exists():
+                    gitignore.write_text(cachedir.GITIGNORE, encoding="utf-8")
         except OSError:
-            return  # a read-only checkout: the next run is simply uncached
-
-
-def _writable(folder: Path) -> bool:
-    """Whether the folder is meant to be written: its write bits, not only os.access, which says
-    yes to root whatever the mode (CI jobs often run as root over read-only trees)."""
-    return bool(folder.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) and os.access(folder, os.W_OK)
+            return  # the next run is simply uncached
 
 
 def with_stat(entry: dict[str, Any], size_and_mtime: tuple[int, int] | None) -> dict[str, Any]:

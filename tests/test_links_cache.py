@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from forgea_hooks import cachedir
 from forgea_hooks.links.cache import LinkCache
 from forgea_hooks.links.checker import check_urls
 from forgea_hooks.links.model import LinkResult
@@ -28,7 +27,7 @@ def test_warm_rerun_makes_no_request(server: LinkServer, tmp_path: Path) -> None
     assert server.count() == before == 7  # six URLs, one of them a redirect hop to /p0
     assert warm.results == cold.results
     assert warm.warnings == cold.warnings == []
-    assert (cache.parent / ".gitignore").read_text() == "*\n"
+    assert (cache.parent / ".gitignore").read_text() == cachedir.GITIGNORE
 
 
 def test_a_cache_hit_does_not_extend_the_entry(server: LinkServer, tmp_path: Path) -> None:
@@ -118,23 +117,12 @@ def test_unwritable_cache_means_an_uncached_run(server: LinkServer, tmp_path: Pa
 
 @pytest.fixture
 def read_only_dir(tmp_path: Path) -> Iterator[Path]:
-    """A folder this process cannot create files in; for root, whom modes do not stop, sysfs."""
-    if os.geteuid() != 0:
-        folder = tmp_path / "ro"
-        folder.mkdir()
-        folder.chmod(0o500)
-        yield folder
-        folder.chmod(0o700)
-        return
-    folder = Path("/sys")
-    try:
-        handle, probe = tempfile.mkstemp(dir=folder)
-    except OSError:
-        yield folder
-        return
-    os.close(handle)
-    os.unlink(probe)
-    pytest.skip("no folder here is read-only to root")
+    """A folder whose mode says read-only: left alone even by root, whom modes do not stop."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    yield folder
+    folder.chmod(0o700)
 
 
 def test_read_only_cache_folder(server: LinkServer, read_only_dir: Path) -> None:
@@ -143,6 +131,14 @@ def test_read_only_cache_folder(server: LinkServer, read_only_dir: Path) -> None
     assert run[url].outcome == "ok"
     assert len(run.warnings) == 1
     assert "not cached" in run.warnings[0]
+    assert list(read_only_dir.iterdir()) == []
+
+
+def test_a_read_only_checkout_gets_no_cache_folder(server: LinkServer, read_only_dir: Path) -> None:
+    url = server.route("/p", Reply(200))
+    run = check_urls([url], settings(cache_path=read_only_dir / ".forgea-hooks-cache" / "links.json"))
+    assert run[url].outcome == "ok" and "not cached" in run.warnings[0]
+    assert list(read_only_dir.iterdir()) == []
 
 
 def test_writes_merge_with_what_is_on_disk(server: LinkServer, tmp_path: Path) -> None:

@@ -10,13 +10,12 @@ race can still drop the other's newest entries; that costs a recheck, never a wr
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
+from forgea_hooks import cachedir
 from forgea_hooks.links.model import LinkResult, Outcome
 
 _FORMAT = "forgea-hooks link cache"
@@ -71,11 +70,14 @@ class LinkCache:
         document = {"format": _FORMAT, "version": _VERSION, "entries": merged}
         payload = json.dumps(document, separators=(",", ":"))
         try:
-            _write_atomically(self.path, payload)
+            written = cachedir.write_atomically(self.path, payload)
         except OSError as exc:
+            written, reason = False, str(exc.strerror or exc)
+        else:
+            reason = "its folder is read-only"
+        if not written:
             self.warnings.append(
-                f"Could not write the link cache {self.path} ({exc.strerror or exc}); "
-                "this run's results were not cached."
+                f"Could not write the link cache {self.path} ({reason}); this run's results were not cached."
             )
             return
         self._entries, self._new = merged, {}
@@ -120,19 +122,3 @@ def _parse(text: str) -> dict[str, dict[str, Any]]:
         ):
             raise ValueError(f"bad entry for {key!r}")
     return entries
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    new_dir = not path.parent.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if new_dir:
-        # The cache folder sits in the user's repository; keep it out of their commits.
-        (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
