@@ -67,17 +67,15 @@ class ResultCache:
         entry = self.entries.get(relpath)
         if not isinstance(entry, dict) or entry.get("digest") != text_digest:
             return None
-        probes = entry.get("probes", [])
-        base = str(root)
-        if any(self._exists(os.path.join(base, path)) != existed for path, existed in probes):
+        if any(self._exists(root, path) != existed for path, existed in entry.get("probes", [])):
             return None
         return entry
 
-    def _exists(self, path: str) -> bool:
+    def _exists(self, root: Path, relpath: str) -> bool:
         # Docs of a tree probe the same few paths (the docs they extend): asked once per run.
-        known = self.existing.get(path)
+        known = self.existing.get(relpath)
         if known is None:
-            known = self.existing[path] = os.path.exists(path)
+            known = self.existing[relpath] = os.path.exists(os.path.join(root, relpath))
         return known
 
     def lookup_unchanged(self, relpath: str, status: os.stat_result, root: Path) -> dict[str, Any] | None:
