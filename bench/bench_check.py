@@ -634,9 +634,9 @@ class Bench:
         print()
         files = precommit_files(self.out)
         print(f"3. pre-commit: 5 docs, median of {self.runs} runs each, runs interleaved: {' '.join(files)}")
-        # forgea-hooks runs once with no result cache (the 5 docs are parsed, as for docs a commit
-        # changed) and once with the whole tree's cache in place (read in full, the 5 docs are hits);
-        # the slower median is judged.
+        # forgea-hooks runs once with no result cache and once with the whole tree's cache in place;
+        # the slower median is judged. A run with paths does not read the cache, so the two should
+        # agree: a gap between them is the cache's cost showing where it should not.
         meter = CpuMeter()
         cache = self.out / CACHE_DIR
         saved = self.temp / "cache-saved"
