@@ -53,9 +53,12 @@ class ResultCache:
         self.entries: dict[str, dict[str, Any]] = {}
         self.fresh: dict[str, dict[str, Any]] = {}
         self.existing: dict[str, bool] = {}
+        self._loaded_from: tuple[int, int, int] | None = None
         self._load()
 
     def _load(self) -> None:
+        # Taken before the read: a file replaced in between then looks changed at save, never the reverse.
+        self._loaded_from = _identity(self.path)
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -93,7 +96,10 @@ class ResultCache:
         if not self.fresh and (keep_only is None or keep_only == self.entries.keys()):
             return  # nothing new and nothing gone: an unchanged tree costs no write
         try:
-            on_disk = ResultCache(self.folder, self.context).entries
+            # Merged with what is on disk now, which a parallel run may have rewritten since this
+            # run read it; when nobody has, what was read is what is there, without a second parse.
+            unchanged = self._loaded_from is not None and _identity(self.path) == self._loaded_from
+            on_disk = self.entries if unchanged else ResultCache(self.folder, self.context).entries
             merged = {**on_disk, **self.fresh}
             if keep_only is not None:
                 merged = {path: entry for path, entry in merged.items() if path in keep_only}
@@ -105,6 +111,15 @@ class ResultCache:
                     gitignore.write_text(cachedir.GITIGNORE, encoding="utf-8")
         except OSError:
             return  # the next run is simply uncached
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """Inode, size and mtime: every write replaces the file by a rename, so a rewrite changes the inode."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def with_stat(entry: dict[str, Any], size_and_mtime: tuple[int, int] | None) -> dict[str, Any]:
