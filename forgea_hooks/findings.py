@@ -23,6 +23,28 @@ KINDS: tuple[str, ...] = ("registry", "official-doc", "task", "gatekeeper-report
 
 
 @dataclass(frozen=True, slots=True)
+class Fix:
+    """A mechanical repair: replace the text from (line, column) up to, not including, (end_line,
+    end_column) with ``replacement``. Lines and columns are 1-based and count characters of the file's
+    text, so that a fixer edits the value's range and nothing else of the file."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    replacement: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "range": {
+                "start": {"line": self.line, "column": self.column},
+                "end": {"line": self.end_line, "column": self.end_column},
+            },
+            "replacement": self.replacement,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A problem at a place. ``path`` is as the user should see it (relative to the working directory)."""
 
@@ -33,6 +55,8 @@ class Finding:
     severity: Severity
     message: str
     hint: str = ""
+    # Set only where the repair is mechanical and safe; `fix` and the Action's review suggestions apply it.
+    fix: Fix | None = None
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)
@@ -46,4 +70,5 @@ class Finding:
             "severity": self.severity.value,
             "message": self.message,
             "hint": self.hint,
+            **({"fix": self.fix.as_dict()} if self.fix is not None else {}),
         }
