@@ -10,18 +10,19 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from forgea_hooks import resultcache, rules
 from forgea_hooks.config import ALWAYS_SKIPPED, CACHE_DIR, Config, ConfigError, load
 from forgea_hooks.documents import kinds
-from forgea_hooks.documents.source import DEFAULT_MAX_BYTES, Unreadable, read_source, read_text
-from forgea_hooks.findings import Finding, Severity
+from forgea_hooks.documents.source import Unreadable, read_source, read_text
+from forgea_hooks.findings import Finding
 from forgea_hooks.model import REPORT_HEADING, Document
+from forgea_hooks.outcome import CheckOptions, CheckResult, FileOutcome
 from forgea_hooks.tree import Tree
-from forgea_hooks.views import PinRef, pin_refs, source_refs
+from forgea_hooks.views import pin_refs, source_refs
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -32,78 +33,6 @@ __all__ = ["CheckOptions", "CheckResult", "ConfigError", "FileOutcome", "rule_ca
 
 PARALLEL_THRESHOLD = 200
 MAX_WORKERS = 8
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    paths: tuple[str, ...] = ()
-    root: Path = Path(".")
-    config_file: Path | None = None
-    links: bool = False
-    all_links: bool = False
-    allow_private: bool | None = None
-    check_fragments: bool | None = None
-    cache_path: Path | None = None
-    no_cache: bool = False
-    max_bytes: int = DEFAULT_MAX_BYTES
-
-
-@dataclass
-class FileOutcome:
-    """What the whole-tree rules, the link check and the pin table need of a checked file: small
-    and picklable, so that worker processes can hand it back."""
-
-    path: str
-    relpath: str
-    kind: str
-    findings: list[Finding]
-    pins: list[PinRef] = field(default_factory=list)
-    links: list[tuple[str, int]] = field(default_factory=list)
-    disabled: dict[int, frozenset[str]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    digest: str = ""
-    stat: tuple[int, int] | None = None  # size and mtime (ns) of what was read, for the result cache
-    probes: list[tuple[str, bool]] = field(default_factory=list)
-
-    def to_cache(self) -> dict[str, Any]:
-        return {
-            "digest": self.digest,
-            "kind": self.kind,
-            "findings": resultcache.encode_findings(self.findings),
-            "pins": resultcache.encode_pins(self.pins),
-            "links": self.links,
-            "disabled": {str(line): sorted(rules) for line, rules in self.disabled.items()},
-            "probes": self.probes,
-            "warnings": self.warnings,
-        }
-
-    @classmethod
-    def from_cache(cls, entry: dict[str, Any], path: str, relpath: str) -> FileOutcome:
-        return cls(
-            path,
-            relpath,
-            entry["kind"],
-            resultcache.decode_findings(entry["findings"], path),
-            pins=resultcache.decode_pins(entry["pins"]),
-            links=[(url, line) for url, line in entry["links"]],
-            disabled={int(line): frozenset(rules) for line, rules in entry["disabled"].items()},
-            warnings=list(entry["warnings"]),
-            digest=entry["digest"],
-            probes=[(path, existed) for path, existed in entry["probes"]],
-        )
-
-
-@dataclass
-class CheckResult:
-    findings: list[Finding]
-    files_checked: int
-    warnings: list[str] = field(default_factory=list)
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    # Paths that could not be checked at all (named but absent): the CLI exits 2 for them.
-    errors: list[str] = field(default_factory=list)
-
-    def worst(self) -> Severity | None:
-        return max((finding.severity for finding in self.findings), key=lambda s: s.rank, default=None)
 
 
 def rule_catalog() -> dict[str, str]:

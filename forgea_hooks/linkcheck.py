@@ -13,17 +13,14 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from forgea_hooks.config import Config
 from forgea_hooks.findings import Finding
 from forgea_hooks.links.checker import check_urls
 from forgea_hooks.links.model import LinkRun, LinkSettings, settings_from_config
+from forgea_hooks.outcome import CheckOptions, FileOutcome
 from forgea_hooks.rules import Severities
 from forgea_hooks.rules.links import findings_for
-
-if TYPE_CHECKING:
-    from forgea_hooks.api import CheckOptions, FileOutcome
 
 
 class LinkStream:

@@ -32,17 +32,14 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from forgea_hooks.findings import Finding, Severity
 from forgea_hooks.model import Document
+from forgea_hooks.outcome import FileOutcome
 from forgea_hooks.pins import PinClass, PinPart, classify, versions_agree
 from forgea_hooks.rules import RuleContext, Severities
 from forgea_hooks.technologies import Catalog
 from forgea_hooks.views import UNPINNED_STATUSES, PinRef, pin_refs
-
-if TYPE_CHECKING:
-    from forgea_hooks.api import FileOutcome
 
 RULES = {
     "pin-inconsistent": {

@@ -1,0 +1,90 @@
+"""What a check takes and gives: the options, one file's outcome and the run's result.
+
+Plain data below ``api``, ``linkcheck`` and ``rules.consistency``, so that each of them can name
+these types without importing the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from forgea_hooks import resultcache
+from forgea_hooks.documents.source import DEFAULT_MAX_BYTES
+from forgea_hooks.findings import Finding, Severity
+from forgea_hooks.views import PinRef
+
+__all__ = ["CheckOptions", "CheckResult", "FileOutcome"]
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    paths: tuple[str, ...] = ()
+    root: Path = Path(".")
+    config_file: Path | None = None
+    links: bool = False
+    all_links: bool = False
+    allow_private: bool | None = None
+    check_fragments: bool | None = None
+    cache_path: Path | None = None
+    no_cache: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass
+class FileOutcome:
+    """What the whole-tree rules, the link check and the pin table need of a checked file: small
+    and picklable, so that worker processes can hand it back."""
+
+    path: str
+    relpath: str
+    kind: str
+    findings: list[Finding]
+    pins: list[PinRef] = field(default_factory=list)
+    links: list[tuple[str, int]] = field(default_factory=list)
+    disabled: dict[int, frozenset[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    digest: str = ""
+    stat: tuple[int, int] | None = None  # size and mtime (ns) of what was read, for the result cache
+    probes: list[tuple[str, bool]] = field(default_factory=list)
+
+    def to_cache(self) -> dict[str, Any]:
+        return {
+            "digest": self.digest,
+            "kind": self.kind,
+            "findings": resultcache.encode_findings(self.findings),
+            "pins": resultcache.encode_pins(self.pins),
+            "links": self.links,
+            "disabled": {str(line): sorted(rules) for line, rules in self.disabled.items()},
+            "probes": self.probes,
+            "warnings": self.warnings,
+        }
+
+    @classmethod
+    def from_cache(cls, entry: dict[str, Any], path: str, relpath: str) -> FileOutcome:
+        return cls(
+            path,
+            relpath,
+            entry["kind"],
+            resultcache.decode_findings(entry["findings"], path),
+            pins=resultcache.decode_pins(entry["pins"]),
+            links=[(url, line) for url, line in entry["links"]],
+            disabled={int(line): frozenset(rules) for line, rules in entry["disabled"].items()},
+            warnings=list(entry["warnings"]),
+            digest=entry["digest"],
+            probes=[(path, existed) for path, existed in entry["probes"]],
+        )
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    files_checked: int
+    warnings: list[str] = field(default_factory=list)
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    # Paths that could not be checked at all (named but absent): the CLI exits 2 for them.
+    errors: list[str] = field(default_factory=list)
+
+    def worst(self) -> Severity | None:
+        return max((finding.severity for finding in self.findings), key=lambda s: s.rank, default=None)
