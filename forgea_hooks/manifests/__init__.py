@@ -1,0 +1,79 @@
+"""What the repository installs, read from its manifests (spec, "Manifests"), and how an install
+compares with a doc pin (rule `pin-drift`).
+
+One reader module per ecosystem, each declaring the file names it reads; the registry below drives
+discovery, the consistency hook's `files` pattern in `.pre-commit-hooks.yaml`, the README's table of
+what is read and `forgea-hooks pins`. Every install keeps the path and line where its version is
+written, so a finding can point there. A manifest that cannot be read becomes a problem to report,
+never an exception."""
+
+from __future__ import annotations
+
+import re
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from forgea_hooks.manifests import containers, npm, python, terraform, versionfiles
+from forgea_hooks.manifests.core import Found, Install, ManifestProblem, Reader
+from forgea_hooks.manifests.versions import Verdict, compare
+
+__all__ = [
+    "READERS",
+    "Install",
+    "ManifestProblem",
+    "Reader",
+    "Verdict",
+    "compare",
+    "hook_files_pattern",
+    "is_manifest",
+    "read_installs",
+    "readers_markdown",
+]
+
+READERS: tuple[Reader, ...] = (
+    *npm.READERS,
+    *python.READERS,
+    *containers.READERS,
+    *terraform.READERS,
+    *versionfiles.READERS,
+)
+
+
+def _reader_for(name: str) -> Reader | None:
+    return next((reader for reader in READERS if any(fnmatchcase(name, glob) for glob in reader.names)), None)
+
+
+def is_manifest(name: str) -> bool:
+    """Whether a file at the root with this name is one the manifest readers read (or read alongside)."""
+    return any(fnmatchcase(name, glob) for reader in READERS for glob in (*reader.names, *reader.companions))
+
+
+def read_installs(root: Path) -> tuple[list[Install], list[ManifestProblem]]:
+    """Every install the manifests at ``root`` (not below it) declare, and the problems met reading them."""
+    files = sorted(entry.name for entry in root.iterdir() if entry.is_file())
+    found = Found(root, frozenset(files))
+    for name in files:
+        reader = _reader_for(name)
+        if reader is not None and (text := found.text(name)) is not None:
+            reader.read(name, text, found)
+    return found.installs, found.problems
+
+
+def _glob_regex(glob: str) -> str:
+    return "".join("[^/]*" if char == "*" else "\\" + char if char in ".+?()[]{}^$|\\" else char for char in glob)
+
+
+def hook_files_pattern() -> str:
+    """The consistency hook's `files` pattern: docs, the config, and every file a reader reads."""
+    globs = dict.fromkeys(glob for reader in READERS for glob in (*reader.names, *reader.companions))
+    names = "|".join(_glob_regex(glob) for glob in globs)
+    return rf"(^|/)([^/]*\.md|\.forgea-hooks\.yaml|{names})$"
+
+
+def readers_markdown() -> str:
+    """The README's table of what each reader reads."""
+    rows = ["| ecosystem | files | what is read |", "| --- | --- | --- |"]
+    for reader in READERS:
+        files = ", ".join(f"`{glob}`" for glob in (*reader.names, *reader.companions))
+        rows.append(f"| {reader.ecosystem} | {files} | {reader.reads} |")
+    return "\n".join(rows) + "\n"

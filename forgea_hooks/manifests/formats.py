@@ -1,0 +1,106 @@
+"""JSON, YAML and TOML with line numbers, read as hostile input: bounded in size, depth and expansion."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import yaml
+
+from forgea_hooks.manifests.core import Found
+
+_JSON_TOKEN = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|[{}\[\]:\n]')
+
+
+def json_key_lines(text: str, depth: int = 3) -> dict[tuple[str, ...], int]:
+    """The line each object key is written on, by its path of keys, down to ``depth`` keys.
+
+    The standard parser keeps no positions; valid JSON (checked before) tokenizes simply enough."""
+    lines: dict[tuple[str, ...], int] = {}
+    stack: list[tuple[str, str]] = []
+    line, last, last_line = 1, "", 1
+    for token in _JSON_TOKEN.findall(text):
+        if token == "\n":
+            line += 1
+        elif token[0] == '"':
+            last, last_line = token, line
+        elif token == ":":
+            stack[-1] = ("{", json.loads(last))
+            if len(stack) <= depth and all(kind == "{" for kind, _ in stack):
+                lines.setdefault(tuple(key for _, key in stack), last_line)
+        elif token in "{[":
+            stack.append((token, ""))
+        else:
+            stack.pop()
+    return lines
+
+
+def json_object(path: str, text: str, found: Found) -> dict[str, object] | None:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        found.problem(path, error.lineno, f"{path} is not valid JSON: {error.msg}")
+        return None
+    if not isinstance(data, dict):
+        found.problem(path, 1, f"{path} is not a JSON object")
+        return None
+    return data
+
+
+def yaml_root(path: str, text: str, found: Found) -> yaml.MappingNode | None:
+    """The document's top mapping, with marks for line numbers; None (and a problem) when there is none."""
+    # PyYAML is imported by the YAML readers alone: most roots have no compose file or pnpm lock,
+    # and the import is a twentieth of a pre-commit run.
+    import yaml
+
+    try:
+        # Lockfiles run to megabytes; libyaml composes them many times faster than pure Python.
+        loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        node = yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        found.problem(path, mark.line + 1 if mark else 1, f"{path} is not valid YAML: {error.problem}")
+        return None
+    except yaml.YAMLError as error:
+        found.problem(path, 1, f"{path} is not valid YAML: {error}")
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        found.problem(path, node_line(node), f"{path} is not a YAML mapping")
+        return None
+    return node
+
+
+def node_line(node: yaml.Node | None) -> int:
+    return node.start_mark.line + 1 if node is not None and node.start_mark is not None else 1
+
+
+_YAML_MERGE = "tag:yaml.org,2002:merge"
+
+
+def yaml_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key and isinstance(value, yaml.Node):
+            return value
+    # `<<: *base` merges: compose services often take `image` from an anchored template.
+    for key_node, value in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _YAML_MERGE:
+            for source in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+                if (merged := yaml_get(source, key)) is not None:
+                    return merged
+    return None
+
+
+def yaml_items(node: yaml.Node | None) -> Iterator[tuple[str, yaml.Node]]:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and isinstance(value, yaml.Node):
+                yield str(key_node.value), value
