@@ -9,7 +9,6 @@ never an exception."""
 
 from __future__ import annotations
 
-import re
 from fnmatch import fnmatchcase
 from pathlib import Path
 
