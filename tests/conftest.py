@@ -12,8 +12,13 @@ import pytest
 from tests.linkserver import LinkServer, Tripwire, forbid_remote, serve
 
 REPO = Path(__file__).resolve().parent.parent
+# The project's own trees, which every test can rely on: the example the README checks (so the
+# suite keeps it valid) and an invalid tree with its expected findings.
+TREES = {"valid": REPO / "examples" / "docs-tree", "invalid": REPO / "tests" / "fixtures" / "trees" / "invalid"}
+# The shared corpus and bench workload, beside the repository in CI; a plain clone has no ../shared.
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
+NO_SHARED = "../shared is absent (a plain clone): the shared corpus is checked in CI, the project's own fixtures here"
 
 
 @pytest.fixture(autouse=True)
@@ -37,14 +42,29 @@ def server() -> Iterator[LinkServer]:
     yield from serve()
 
 
-@pytest.fixture
-def corpus_copy(tmp_path: Path) -> Iterator[Path]:
-    """Both corpus trees copied somewhere writable (shared/ is read-only in CI)."""
-    target = tmp_path / "corpus"
-    shutil.copytree(CORPUS, target)
+def copy_tree(source: Path, target: Path) -> Path:
+    """A writable copy (shared/ is read-only in CI)."""
+    shutil.copytree(source, target)
     for path in target.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
-    yield target
+    return target
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """The project's own valid and invalid trees, copied somewhere writable, as ``valid/`` and ``invalid/``."""
+    target = tmp_path / "corpus"
+    for name, source in TREES.items():
+        copy_tree(source, target / name)
+    return target
+
+
+@pytest.fixture
+def shared_corpus_copy(tmp_path: Path) -> Path:
+    """The shared corpus (``valid/``, ``invalid/``) copied somewhere writable; skipped without ../shared."""
+    if not CORPUS.is_dir():
+        pytest.skip(NO_SHARED)
+    return copy_tree(CORPUS, tmp_path / "shared-corpus")
 
 
 def run_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, dict[str, Any]]:

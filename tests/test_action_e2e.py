@@ -27,7 +27,7 @@ from forgea_hooks.action.client import GitHubClient
 from forgea_hooks.action.comment import ACTIONS_BOT, MARKER
 from forgea_hooks.action.run import main
 from forgea_hooks.api import CheckOptions, CheckResult, run_check
-from tests.conftest import CORPUS
+from tests.conftest import TREES
 from tests.ghapi import Canned, FakeGitHub, serve
 
 TOKEN = "ghs_e2eSecretToken_5f1d9a7c3b2e4d6f8a0b"
@@ -67,7 +67,7 @@ class Harness:
         self.repo = tmp / "repo"
         self.runs = 0
         self.sleeps: list[float] = []
-        shutil.copytree(CORPUS / "valid", self.repo)
+        shutil.copytree(TREES["valid"], self.repo)
         for path in self.repo.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
         self.git("init", "-q", "-b", "main")
@@ -76,7 +76,7 @@ class Harness:
         for doc in BAD_DOCS:
             target = self.repo / doc
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(CORPUS / "invalid" / doc, target)
+            shutil.copyfile(TREES["invalid"] / doc, target)
         (self.repo / "notes.txt").write_text("not a doc\n", encoding="utf-8")
         self.head = self.commit("Billing and Redis docs")
         fake.heads[PR] = self.head

@@ -1,4 +1,7 @@
-"""The shared corpus: every expected finding of the invalid tree, and silence on the valid tree."""
+"""Whole trees: every expected finding of the invalid tree, and silence on the valid tree.
+
+Each test runs on the project's own trees (tests/fixtures/trees/invalid and the README's example) and
+on the shared corpus when ../shared is beside the repository (CI); without it those runs skip."""
 
 from __future__ import annotations
 
@@ -7,9 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, run_json
+from tests.conftest import run_json
 
-EXPECTED = json.loads((CORPUS / "invalid" / "expected.json").read_text(encoding="utf-8"))
+
+@pytest.fixture(params=["own", "shared"])
+def corpus_copy(request: pytest.FixtureRequest) -> Path:
+    """Overrides conftest's: the same tests over both corpora."""
+    copy: Path = request.getfixturevalue("corpus_copy" if request.param == "own" else "shared_corpus_copy")
+    return copy
+
+
+@pytest.fixture
+def expected(corpus_copy: Path) -> dict[str, list[list[object]]]:
+    loaded: dict[str, list[list[object]]] = json.loads((corpus_copy / "invalid" / "expected.json").read_text("utf-8"))
+    return loaded
 
 
 @pytest.fixture
@@ -26,13 +40,13 @@ def invalid_findings(
 
 @pytest.mark.parametrize("group", ["core", "sources", "cross"])
 def test_invalid_tree_reports_every_expected_finding(
-    invalid_findings: tuple[int, list[dict[str, object]]], group: str
+    invalid_findings: tuple[int, list[dict[str, object]]], expected: dict[str, list[list[object]]], group: str
 ) -> None:
     code, findings = invalid_findings
     assert code == 1
     missing = [
         (path, line, rule)
-        for path, line, rule in EXPECTED[group]
+        for path, line, rule in expected[group]
         if not any(
             found["path"] == path and found["rule"] == rule and (line is None or found["line"] == line)
             for found in findings

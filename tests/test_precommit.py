@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, REPO
+from tests.conftest import REPO, TREES
 
 # The test extra installs pre-commit beside this interpreter; `python -m pre_commit` finds it
 # whether or not the venv is on PATH.
@@ -70,7 +70,7 @@ def test_manifest_is_valid() -> None:
 
 
 def test_hook_fails_on_the_invalid_tree_and_shows_the_findings(tmp_path: Path, environment: dict[str, str]) -> None:
-    repo = make_repo(tmp_path / "invalid", CORPUS / "invalid")
+    repo = make_repo(tmp_path / "invalid", TREES["invalid"])
     done = try_repo(repo, "forgea-docs", environment)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "docs/gatekeeper/C4-billing.md:29:1: error decision-invalid" in done.stdout
@@ -78,14 +78,14 @@ def test_hook_fails_on_the_invalid_tree_and_shows_the_findings(tmp_path: Path, e
 
 
 def test_hook_passes_on_the_valid_tree(tmp_path: Path, environment: dict[str, str]) -> None:
-    repo = make_repo(tmp_path / "valid", CORPUS / "valid")
+    repo = make_repo(tmp_path / "valid", TREES["valid"])
     done = try_repo(repo, "forgea-docs", environment)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Passed" in done.stdout
 
 
 def test_consistency_hook_reports_drift_and_disagreement(tmp_path: Path, environment: dict[str, str]) -> None:
-    repo = make_repo(tmp_path / "invalid", CORPUS / "invalid")
+    repo = make_repo(tmp_path / "invalid", TREES["invalid"])
     done = try_repo(repo, "forgea-docs-consistency", environment)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "docs/official-docs-registry.md:6:1: error pin-drift" in done.stdout

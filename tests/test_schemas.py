@@ -12,7 +12,7 @@ from forgea_hooks.api import Checker, CheckOptions
 from forgea_hooks.config import SCHEMA_DIR
 from forgea_hooks.documents.markdown import parse
 from forgea_hooks.schemas import TITLES, inline_local_refs, problems, skip_annotation_only
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, TREES
 
 KINDS = ("registry", "official-doc", "task", "gatekeeper-report")
 
@@ -91,7 +91,8 @@ def test_bundled_schemas_judge_the_corpus_the_same_with_annotation_only_properti
     schema = inline_local_refs(json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8")))
     plain, skipped = Draft202012Validator(schema), Draft202012Validator(skip_annotation_only(schema))
     judged = 0
-    for tree in (CORPUS / "valid", CORPUS / "invalid"):
+    shared = [CORPUS / "valid", CORPUS / "invalid"] if CORPUS.is_dir() else []
+    for tree in [*TREES.values(), *shared]:
         checker = Checker(CheckOptions(root=tree, no_cache=True))
         for candidate in checker._candidates():
             if candidate.kind != kind:
