@@ -62,8 +62,8 @@ class Clone:
         self.env.update({"PIP_CONFIG_FILE": os.devnull, INNER: "1", "PYTEST_ADDOPTS": f"--basetemp={basetemp}"})
         self.env.pop("GITHUB_ACTIONS", None)
 
-    def run(self, argv: list[str]) -> str:
-        done = subprocess.run(argv, cwd=self.root, env=self.env, capture_output=True, text=True, timeout=900, check=False)
+    def run(self, argv: list[str], cwd: Path | None = None) -> str:
+        done = subprocess.run(argv, cwd=cwd or self.root, env=self.env, capture_output=True, text=True, timeout=900, check=False)
         assert done.returncode == 0, f"{shlex.join(argv)} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
         return done.stdout
 
@@ -89,7 +89,8 @@ class Clone:
 
     def installed_from(self) -> Path:
         code = "import forgea_hooks; print(forgea_hooks.__file__)"
-        return Path(self.run([str(self.root / ".venv" / "bin" / "python"), "-c", code]).strip())
+        # From outside the clone: `python -c` puts the working folder first on sys.path.
+        return Path(self.run([str(self.root / ".venv" / "bin" / "python"), "-c", code], cwd=self.root.parent).strip())
 
 
 def test_the_readme_names_two_setup_commands() -> None:
