@@ -13,6 +13,8 @@ from forgea_hooks import __version__
 from forgea_hooks.findings import KINDS, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# The installed package carries no docs folder: point at the repository's copy.
+FORMAT_DOCS = "https://github.com/forgea/forgea-hooks/blob/main/docs/format.md"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -159,6 +161,7 @@ def _rules(args: argparse.Namespace) -> int:
         for rule, text in described.items():
             levels = ", ".join(f"{kind}={_level(table[rule].get(kind))}" for kind in KINDS)
             print(f"{rule}\n    {text}\n    default: {levels}")
+        print(f"\nThe document format, and a failing and a passing example of every rule: {FORMAT_DOCS}")
     return EXIT_OK
 
 

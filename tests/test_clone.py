@@ -55,15 +55,15 @@ class Clone:
         self.env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("PIP_", "PYTHON", "VIRTUAL_ENV", "PYTEST_", "FORGEA_"))
+            if not key.startswith(("PYTHON", "VIRTUAL_ENV", "PYTEST_", "FORGEA_"))
         }
-        # No index and none of this machine's pip settings: everything must come from the clone
-        # and what is already installed.
-        self.env.update({"PIP_CONFIG_FILE": os.devnull, INNER: "1", "PYTEST_ADDOPTS": f"--basetemp={basetemp}"})
+        self.env.update({INNER: "1", "PYTEST_ADDOPTS": f"--basetemp={basetemp}"})
         self.env.pop("GITHUB_ACTIONS", None)
 
     def run(self, argv: list[str], cwd: Path | None = None) -> str:
-        done = subprocess.run(argv, cwd=cwd or self.root, env=self.env, capture_output=True, text=True, timeout=900, check=False)
+        done = subprocess.run(
+            argv, cwd=cwd or self.root, env=self.env, capture_output=True, text=True, timeout=900, check=False
+        )
         assert done.returncode == 0, f"{shlex.join(argv)} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
         return done.stdout
 
@@ -73,13 +73,18 @@ class Clone:
         words = shlex.split(step)
         if words == ["python3", "-m", "venv", ".venv"]:
             self.run([sys.executable, "-m", "venv", ".venv"])
-            purelib = self.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
+            purelib = self.run(
+                [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
+            )
             (Path(purelib.strip()) / "zz-reused-dependencies.pth").write_text(f"{self.reuse}\n", encoding="utf-8")
         elif words == [".", ".venv/bin/activate"]:
             self.env["VIRTUAL_ENV"] = str(venv)
             self.env["PATH"] = f"{venv / 'bin'}{os.pathsep}{self.env.get('PATH', '')}"
         elif words[:2] == ["pip", "install"]:
-            self.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-index", "--no-build-isolation", *words[2:]])
+            # No index: what the package needs must already be there, the clone brings the rest.
+            # (pre-commit's own installs, in the full run, use pip as configured.)
+            pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-index", "--no-build-isolation"]
+            self.run([*pip, *words[2:]])
         elif words[:3] == ["python", "-m", "pytest"] and smoke:
             python = str(venv / "bin" / "python")
             self.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only"])
