@@ -55,7 +55,9 @@ def read_installs(root: Path) -> tuple[list[Install], list[ManifestProblem]]:
         reader = _reader_for(name)
         if reader is not None and (text := found.text(name)) is not None:
             reader.read(name, text, found)
-    return found.installs, found.problems
+    # A file included by another (`-r base.txt`) and read on its own gives its installs twice.
+    installs = list({(i.source, i.package, i.spec, i.version, i.path, i.line): i for i in found.installs}.values())
+    return installs, found.problems
 
 
 def _glob_regex(glob: str) -> str:

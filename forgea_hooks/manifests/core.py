@@ -28,6 +28,8 @@ class Install:
     path: str
     line: int
     how: str = field(default="", compare=False)
+    # What to do about a range install, for the hint; empty means "pin it exactly, or lock it".
+    advice: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,8 @@ class Found:
     installs: list[Install] = field(default_factory=list)
     problems: list[ManifestProblem] = field(default_factory=list)
     read: set[str] = field(default_factory=set)
+    # Files other readers need too (a lockfile), parsed once per reading.
+    memo: dict[str, object] = field(default_factory=dict)
 
     def problem(self, path: str, line: int, message: str) -> None:
         self.problems.append(ManifestProblem(path, line, message))

@@ -44,6 +44,9 @@ def json_object(path: str, text: str, found: Found) -> dict[str, object] | None:
     except json.JSONDecodeError as error:
         found.problem(path, error.lineno, f"{path} is not valid JSON: {error.msg}")
         return None
+    except RecursionError:
+        found.problem(path, 1, f"{path} is nested too deeply to read")
+        return None
     if not isinstance(data, dict):
         found.problem(path, 1, f"{path} is not a JSON object")
         return None
@@ -67,10 +70,68 @@ def yaml_root(path: str, text: str, found: Found) -> yaml.MappingNode | None:
     except yaml.YAMLError as error:
         found.problem(path, 1, f"{path} is not valid YAML: {error}")
         return None
+    except RecursionError:
+        # The pure-Python composer recurses per level; libyaml refuses deep nesting itself.
+        found.problem(path, 1, f"{path} is nested too deeply to read")
+        return None
+    if node is not None and (refusal := _unbounded(node)) is not None:
+        found.problem(path, node_line(node), f"{path}: {refusal} (not read)")
+        return None
     if not isinstance(node, yaml.MappingNode):
         found.problem(path, node_line(node), f"{path} is not a YAML mapping")
         return None
     return node
+
+
+MAX_DEPTH = 100
+# Aliases share nodes; a reader walking through them sees each as many times as it is referred to.
+# A real manifest refers to a template a few times, an alias bomb billions of times.
+_EXPANSION_FACTOR = 10
+_EXPANSION_FLOOR = 100_000
+
+
+def _unbounded(root: yaml.Node) -> str | None:
+    """Why walking the node graph from ``root`` would not end, or not end soon: an alias (or a
+    ``<<`` merge) into the node that holds it, nesting past ``MAX_DEPTH``, or aliases that expand to
+    far more nodes than the document holds. One iterative pass, linear in the distinct nodes."""
+
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            on_path.discard(key)
+            size[key] = 1 + sum(size[id(child)] for child in children)
+            depth[key] = 1 + max((depth[id(child)] for child in children), default=0)
+            if depth[key] > MAX_DEPTH:
+                return f"nested more than {MAX_DEPTH} levels deep"
+            continue
+        if key in size:
+            continue
+        on_path.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in on_path:
+                return f"an alias at line {node_line(child)} refers to a node that contains it"
+            if id(child) not in size:
+                stack.append((child, False))
+    if size[id(root)] > max(_EXPANSION_FLOOR, _EXPANSION_FACTOR * len(size)):
+        return f"its aliases expand to {size[id(root)]} nodes from {len(size)}"
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def node_line(node: yaml.Node | None) -> int:

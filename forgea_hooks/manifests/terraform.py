@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
 from forgea_hooks.manifests.core import Found, Install, Reader
 from forgea_hooks.manifests.versions import terraform_exact
 
-_HCL_SKIP = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|//[^\n]*|/\*.*?\*/', re.DOTALL)
+# Each token that cannot close (a string at the end of its line, a comment at the end of the file)
+# runs to where it would stop, so no start is scanned twice: linear in the file's length.
+_HCL_SKIP = re.compile(r'"(?:[^"\\\n]|\\[^\n]?)*"?|#[^\n]*|//[^\n]*|/\*.*?(?:\*/|\Z)', re.DOTALL)
 _HCL_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _TERRAFORM_BLOCK = re.compile(r"(?m)^[ \t]*terraform[ \t]*\{")
 _REQUIRED_PROVIDERS = re.compile(r"(?m)^[ \t]*required_providers[ \t]*\{")
@@ -22,22 +25,37 @@ def _hcl_code(text: str) -> str:
     def blank(match: re.Match[str]) -> str:
         token = match.group()
         if token.startswith('"'):
-            return '"' + re.sub(r"[{}]", " ", token[1:-1]) + '"'
+            return token.replace("{", " ").replace("}", " ")
         return re.sub(r"[^\n]", " ", token)
 
     return _HCL_SKIP.sub(blank, text)
 
 
-def _closing_brace(code: str, opening: int) -> int | None:
-    depth = 0
-    for at in range(opening, len(code)):
-        if code[at] == "{":
-            depth += 1
-        elif code[at] == "}":
-            depth -= 1
-            if depth == 0:
-                return at
-    return None
+class _Code:
+    """The blanked code with its braces matched and its lines indexed, both in one pass."""
+
+    def __init__(self, text: str) -> None:
+        self.code = _hcl_code(text)
+        self.closing: dict[int, int] = {}
+        self.depth: dict[int, int] = {}
+        open_at: list[int] = []
+        for brace in re.finditer(r"[{}]", self.code):
+            if brace.group() == "{":
+                self.depth[brace.start()] = len(open_at)
+                open_at.append(brace.start())
+            elif open_at:
+                self.closing[open_at.pop()] = brace.start()
+        self.newlines = [newline.start() for newline in re.finditer("\n", self.code)]
+
+    def line_at(self, offset: int) -> int:
+        return bisect.bisect_left(self.newlines, offset) + 1
+
+    def attributes(self, opening: int) -> Iterator[tuple[str, int]]:
+        """Each attribute of the block whose `{` is at ``opening``: its name and where its value starts."""
+        body = _top_level(self.code, opening + 1, self.closing[opening])
+        # Nested blocks keep their braces, so the blanks after `=` never run into a nested value.
+        for attribute in _HCL_ATTRIBUTE.finditer(body):
+            yield attribute.group(1), opening + 1 + attribute.end()
 
 
 def _top_level(code: str, start: int, end: int) -> str:
@@ -53,68 +71,49 @@ def _top_level(code: str, start: int, end: int) -> str:
     return "".join(out)
 
 
-def _attributes(code: str, opening: int, closing: int) -> Iterator[tuple[str, int]]:
-    """Each attribute of the block between braces at ``opening`` and ``closing``: its name and where
-    its value starts."""
-    body = _top_level(code, opening + 1, closing)
-    # Nested blocks keep their braces, so the blanks after `=` never run into a nested value.
-    for attribute in _HCL_ATTRIBUTE.finditer(body):
-        yield attribute.group(1), opening + 1 + attribute.end()
-
-
 def _read_terraform(path: str, text: str, found: Found) -> None:
     """`required_version` and `required_providers` in `terraform {}` blocks. A small reader rather than an
     HCL parser: these two attributes are all that is needed, with their line numbers, which the HCL
-    parsers on PyPI do not give for attributes."""
-    code = _hcl_code(text)
-
-    def line_at(offset: int) -> int:
-        return code.count("\n", 0, offset) + 1
-
-    for block in _TERRAFORM_BLOCK.finditer(code):
+    parsers on PyPI do not give for attributes. Only top-level blocks count (Terraform allows no
+    other), which also keeps the reading linear: top-level blocks never overlap."""
+    code = _Code(text)
+    for block in _TERRAFORM_BLOCK.finditer(code.code):
         opening = block.end() - 1
-        closing = _closing_brace(code, opening)
-        if closing is None:
-            found.problem(path, line_at(block.start()), f"{path}: the terraform block is not closed")
+        if code.depth[opening] != 0:
             continue
-        for name, at in _attributes(code, opening, closing):
+        if opening not in code.closing:
+            found.problem(path, code.line_at(block.start()), f"{path}: the terraform block is not closed")
+            return
+        for name, at in code.attributes(opening):
             if name != "required_version":
                 continue
             value = _HCL_STRING.match(text, at)
             if value is None:
-                found.problem(path, line_at(at), f"{path}: required_version is not a string")
+                found.problem(path, code.line_at(at), f"{path}: required_version is not a string")
                 continue
             spec = value.group(1)
-            found.install(Install("terraform", "required_version", spec, terraform_exact(spec), path, line_at(at)))
-        for providers in _REQUIRED_PROVIDERS.finditer(_top_level(code, opening + 1, closing)):
+            found.install(Install("terraform", "required_version", spec, terraform_exact(spec), path, code.line_at(at)))
+        for providers in _REQUIRED_PROVIDERS.finditer(_top_level(code.code, opening + 1, code.closing[opening])):
             _read_providers(path, text, code, opening + providers.end(), found)
 
 
-def _read_providers(path: str, text: str, code: str, opening: int, found: Found) -> None:
+def _read_providers(path: str, text: str, code: _Code, opening: int, found: Found) -> None:
     """The `required_providers` block whose `{` is at ``opening``."""
-
-    def line_at(offset: int) -> int:
-        return code.count("\n", 0, offset) + 1
-
-    closing = _closing_brace(code, opening)
-    if closing is None:
-        found.problem(path, line_at(opening), f"{path}: the required_providers block is not closed")
-        return
-    for name, at in _attributes(code, opening, closing):
+    for name, at in code.attributes(opening):
         # Without `source`, Terraform reads a provider's local name as `hashicorp/<name>`.
         source, spec, spec_at = f"hashicorp/{name}", "", at
         if (legacy := _HCL_STRING.match(text, at)) is not None:
             spec = legacy.group(1)
-        elif code.startswith("{", at) and (end := _closing_brace(code, at)) is not None:
-            fields = dict(_attributes(code, at, end))
+        elif code.code.startswith("{", at) and at in code.closing:
+            fields = dict(code.attributes(at))
             if "source" in fields and (written := _HCL_STRING.match(text, fields["source"])):
                 source = written.group(1)
             if "version" in fields and (written := _HCL_STRING.match(text, fields["version"])):
                 spec, spec_at = written.group(1), fields["version"]
         else:
-            found.problem(path, line_at(at), f"{path}: provider {name} is neither a string nor an object")
+            found.problem(path, code.line_at(at), f"{path}: provider {name} is neither a string nor an object")
             continue
-        found.install(Install("terraform", source, spec, terraform_exact(spec), path, line_at(spec_at)))
+        found.install(Install("terraform", source, spec, terraform_exact(spec), path, code.line_at(spec_at)))
 
 
 READERS = (

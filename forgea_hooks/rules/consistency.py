@@ -107,15 +107,18 @@ def _against_manifests(ref: PinRef, technology: str, parts: Sequence[PinPart], c
 
     other: list[str] = []
     loose: list[str] = []
+    advice: dict[str, None] = {}
     for install in installs:
         verdicts = {compare(part, install) for part in parts}
-        place = f"{install.path}:{install.line} {install.package} {install.spec}"
         if "agree" in verdicts:
             continue
         if "range-admits-others" in verdicts:
-            loose.append(place)
+            loose.append(f"{install.path}:{install.line} {install.package} {install.spec}")
+            advice[install.advice or "pin it exactly, or lock it"] = None
         else:
-            other.append(place)
+            # Where the installed version was read, and the range it was resolved from.
+            written = f" (from {install.spec})" if install.spec and install.spec != install.version else ""
+            other.append(f"{install.path}:{install.line} {install.package} {install.version or install.spec}{written}")
     if other:
         ctx.report(
             "pin-drift",
@@ -128,7 +131,7 @@ def _against_manifests(ref: PinRef, technology: str, parts: Sequence[PinPart], c
             "pin-drift",
             ref.line,
             f"{ref.technology} is pinned to {_versions(parts)} but a manifest range admits other versions",
-            "range: " + "; ".join(loose) + " (pin it exactly, or lock it)",
+            "range: " + "; ".join(loose) + f" ({'; '.join(advice)})",
             variant="range",
         )
 
