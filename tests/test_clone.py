@@ -77,6 +77,14 @@ class Clone:
                 [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
             )
             (Path(purelib.strip()) / "zz-reused-dependencies.pth").write_text(f"{self.reuse}\n", encoding="utf-8")
+            # Native tools that wheels put beside the interpreter (ruff's binary) rather than in
+            # site-packages; scripts (#!) stay out, they name this interpreter.
+            for tool in Path(sys.executable).parent.iterdir():
+                target = venv / "bin" / tool.name
+                if tool.is_file() and not target.exists() and os.access(tool, os.X_OK):
+                    with tool.open("rb") as head:
+                        if head.read(2) != b"#!":
+                            target.symlink_to(tool.resolve())
         elif words == [".", ".venv/bin/activate"]:
             self.env["VIRTUAL_ENV"] = str(venv)
             self.env["PATH"] = f"{venv / 'bin'}{os.pathsep}{self.env.get('PATH', '')}"
