@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["CheckOptions", "CheckResult", "ConfigError", "FileOutcome", "rule_catalog", "run_check"]
 
 PARALLEL_THRESHOLD = 200
+FORMAT = "docs/format.md"
 MAX_WORKERS = 8
 
 
@@ -61,6 +62,9 @@ class Checker:
         self.tree = Tree(self.config, self._load_for_tree)
         self.warnings: list[str] = []
         self.errors: list[str] = []
+        # Each path given on the command line: whether it is a folder, and the files it named.
+        self.given: dict[str, tuple[bool, list[str]]] = {}
+        self.excluded: set[str] = set()
 
     def run(self) -> CheckResult:
         candidates = list(self._candidates())
@@ -100,7 +104,25 @@ class Checker:
         findings.sort(key=Finding.sort_key)
         warnings = [*self.warnings, *(warning for outcome in outcomes for warning in outcome.warnings)]
         warnings.extend(self.tree.warnings)
-        return CheckResult(findings, len(outcomes), list(dict.fromkeys(warnings)), outcomes, self.errors)
+        return CheckResult(
+            findings, len(outcomes), list(dict.fromkeys(warnings)), outcomes, self.errors, self._not_checked(outcomes)
+        )
+
+    def _not_checked(self, outcomes: list[FileOutcome]) -> list[str]:
+        """Why each path given on the command line that led to no checked doc was left alone: nothing
+        given is skipped without a word."""
+        checked = {outcome.relpath for outcome in outcomes}
+        said: list[str] = []
+        for given, (folder, relpaths) in self.given.items():
+            if any(relpath in checked for relpath in relpaths):
+                continue
+            if folder:
+                said.append(f"{given}: no doc of any kind in this folder (see kinds in {FORMAT}); nothing checked")
+            elif relpaths and relpaths[0] in self.excluded:
+                said.append(f"{given}: excluded by the config's exclude; not checked")
+            else:
+                said.append(f"{given}: not a doc of any kind (see kinds in {FORMAT}); not checked")
+        return said
 
     def _check_all(self, candidates: list[_Candidate]) -> Iterator[FileOutcome | None]:
         # The CPUs this process may use, which in a container can be fewer than the machine has.
@@ -241,27 +263,36 @@ class Checker:
         # Whole-tree runs meet thousands of paths: relative paths are cut from strings, not resolved.
         prefix = os.path.relpath(self.root, self.cwd).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
-        for path, relpath in self._paths():
+        for path, relpath, given in self._paths():
+            if given is not None:
+                self.given[given][1].append(relpath)
             if relpath in seen:
                 continue
             seen.add(relpath)
             if kinds.matches(relpath, self.config.exclude):
+                self.excluded.add(relpath)
                 continue
             display = prefix + relpath if not relpath.startswith("/") else self.display(Path(path))
             yield _Candidate(path, relpath, display, kinds.kind_by_path(relpath, globs))
 
-    def _paths(self) -> Iterator[tuple[str, str]]:
+    def _paths(self) -> Iterator[tuple[str, str, str | None]]:
+        """Each file to consider, its path relative to the root, and the command-line path that named
+        it (None in a whole-tree run)."""
         if not self.options.paths:
-            yield from _walk(self.root, self.root)
+            for path, relpath in _walk(self.root, self.root):
+                yield path, relpath, None
             return
         for given in self.options.paths:
             path = Path(given)
             if not path.is_absolute():
                 path = self.cwd / path
             if path.is_dir() and not path.name.endswith(".md"):
-                yield from _walk(path.resolve(), self.root)
+                self.given.setdefault(given, (True, []))
+                for found, relpath in _walk(path.resolve(), self.root):
+                    yield found, relpath, given
             elif path.exists() or path.is_symlink():
-                yield str(path), self.relpath(path)
+                self.given.setdefault(given, (False, []))
+                yield str(path), self.relpath(path), given
             else:
                 self.errors.append(f"{given}: no such file or directory")
 

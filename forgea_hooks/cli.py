@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--check-fragments", action="store_true", default=None, help="check #anchors exist")
     check.add_argument("--cache", type=Path, metavar="PATH", help="link cache file")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the caches (results and links)")
+    check.add_argument(
+        "--skip-non-docs",
+        action="store_true",
+        help="say nothing of given files that are not docs (the pre-commit hook: it passes every Markdown file)",
+    )
 
     dump = sub.add_parser("dump", help="print a doc's model as JSON (what schemas validate)")
     dump.add_argument("path", metavar="FILE")
@@ -81,10 +86,21 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="config file (default: .forgea-hooks.yaml or pyproject.toml)")
 
 
+def _root_problem(root: Path) -> str | None:
+    if not root.exists():
+        return f"forgea-hooks: --root {root}: no such folder"
+    if not root.is_dir():
+        return f"forgea-hooks: --root {root}: not a folder"
+    return None
+
+
 def _check(args: argparse.Namespace) -> int:
     from forgea_hooks.api import CheckOptions, ConfigError, rule_catalog, run_check
     from forgea_hooks.reporters import counts, render
 
+    if problem := _root_problem(args.root):
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
     options = CheckOptions(
         paths=tuple(args.paths),
         root=args.root,
@@ -112,6 +128,9 @@ def _check(args: argparse.Namespace) -> int:
         print(f"forgea-hooks: warning: {warning}", file=sys.stderr)
     for error in result.errors:
         print(f"forgea-hooks: {error}", file=sys.stderr)
+    if not args.skip_non_docs:
+        for unchecked in result.not_checked:
+            print(f"forgea-hooks: {unchecked}", file=sys.stderr)
     if args.format == "text" and not args.quiet:
         tally = counts(result.findings)
         print(
@@ -121,12 +140,17 @@ def _check(args: argparse.Namespace) -> int:
         )
     if result.errors:
         return EXIT_USAGE
+    if args.paths and not result.files_checked and not args.skip_non_docs:
+        return EXIT_USAGE  # not one of the paths given was a doc: nothing was checked, say so
     return EXIT_FINDINGS if result.worst() is Severity.ERROR else EXIT_OK
 
 
 def _dump(args: argparse.Namespace) -> int:
     from forgea_hooks.api import ConfigError, dump_document
 
+    if problem := _root_problem(args.root):
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
     try:
         model = dump_document(Path(args.path), root=args.root, config_file=args.config, kind=args.kind)
     except ConfigError as exc:
@@ -185,6 +209,9 @@ def _pins(args: argparse.Namespace) -> int:
     from forgea_hooks.api import ConfigError
     from forgea_hooks.pintable import build, render_text
 
+    if problem := _root_problem(args.root):
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
     try:
         table = build(args.root, args.config)
     except ConfigError as exc:

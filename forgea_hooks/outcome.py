@@ -85,6 +85,9 @@ class CheckResult:
     outcomes: list[FileOutcome] = field(default_factory=list)
     # Paths that could not be checked at all (named but absent): the CLI exits 2 for them.
     errors: list[str] = field(default_factory=list)
+    # Paths given that exist but led to no doc (not a doc of any kind, excluded, a folder with no
+    # doc), each with the reason, as a sentence.
+    not_checked: list[str] = field(default_factory=list)
 
     def worst(self) -> Severity | None:
         return max((finding.severity for finding in self.findings), key=lambda s: s.rank, default=None)
