@@ -279,8 +279,8 @@ class Checker:
         """Each file to consider, its path relative to the root, and the command-line path that named
         it (None in a whole-tree run)."""
         if not self.options.paths:
-            for path, relpath in _walk(self.root, self.root):
-                yield path, relpath, None
+            for found, relpath in _walk(self.root, self.root):
+                yield found, relpath, None
             return
         for given in self.options.paths:
             path = Path(given)
