@@ -7,6 +7,6 @@ requests, which the offline path must not pay for.
 
 from __future__ import annotations
 
-from forgea_hooks.links.model import LinkResult, LinkRun, LinkSettings, Outcome, settings_from_config
+from forgea_hooks.links.model import Document, LinkResult, LinkRun, LinkSettings, Outcome, settings_from_config
 
-__all__ = ["LinkResult", "LinkRun", "LinkSettings", "Outcome", "settings_from_config"]
+__all__ = ["Document", "LinkResult", "LinkRun", "LinkSettings", "Outcome", "settings_from_config"]

@@ -41,7 +41,7 @@ from forgea_hooks.links import github
 from forgea_hooks.links.cache import LinkCache
 from forgea_hooks.links.fragments import AnchorScanner, checkable
 from forgea_hooks.links.guard import address_allowed, parse_host_literal
-from forgea_hooks.links.model import FAILURES, LinkResult, LinkRun, LinkSettings, Outcome
+from forgea_hooks.links.model import FAILURES, Document, LinkResult, LinkRun, LinkSettings, Outcome
 from forgea_hooks.links.transport import AddressBlocked, new_session
 
 Progress = Callable[[int, int, int], None]
@@ -73,6 +73,24 @@ def check_urls(urls: Iterable[str], settings: LinkSettings, progress: Progress |
     return _Run(settings).execute(urls, progress)
 
 
+def fetch_documents(urls: Collection[str], settings: LinkSettings, *, api: bool = False) -> dict[str, Document]:
+    """GET each URL (once, concurrently) and keep its body: the same guard on every hop, per-host
+    limits, retries and Retry-After as :func:`check_urls`, but nothing is cached here (the caller
+    caches what it makes of the bodies). ``api``: the URLs are GitHub API calls, which carry the
+    token when they go to ``settings.github_api_url``'s origin.
+
+    A body over ``settings.body_cap`` bytes is a failure, not a truncated success.
+    """
+    run = _Run(settings)
+    unique = list(dict.fromkeys(urls))
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(len(unique), settings.max_in_flight))) as pool:
+            futures = {url: pool.submit(run.fetch_document, url, api=api) for url in unique}
+            return {url: future.result() for url, future in futures.items()}
+    finally:
+        run.close()
+
+
 @dataclass(frozen=True, slots=True)
 class _Verdict:
     """A result before it is attached to each URL that cites the fetched page."""
@@ -93,6 +111,8 @@ class _Page:
     verdict: _Verdict
     anchors: AnchorScanner | None = None
     complete: bool = True  # False: reading stopped at the byte cap or the deadline, anchors unseen
+    body: bytes | None = None  # only when a document was asked for
+    next_page: str | None = None
 
 
 @dataclass(eq=False, slots=True)
@@ -244,6 +264,18 @@ class _Run:
 
     # -- the run ---------------------------------------------------------------------------
 
+    def close(self) -> None:
+        for session in self._sessions.values():
+            session.close()
+
+    def fetch_document(self, url: str, *, api: bool) -> Document:
+        screened = self._screen(url)
+        if screened is not None:
+            return Document(url, screened.outcome, screened.status, screened.detail)
+        page = self._follow(url, api=api, fragments=frozenset(), document=True)
+        verdict = page.verdict
+        return Document(url, verdict.outcome, verdict.status, verdict.detail, page.body, page.next_page)
+
     def execute(self, urls: Iterable[str], progress: Progress | None) -> LinkRun:
         cache = LinkCache(self.settings.cache_path, self.settings.cache_ttl)
         # A collection is known in full already: screening all of it before the first request
@@ -271,8 +303,7 @@ class _Run:
                 feeder.join()  # it has finished (its own error, say): leave no thread behind
             raise
         finally:
-            for session in self._sessions.values():
-                session.close()
+            self.close()
         feeder.join()
         for group in inbox.groups:
             for url in group.urls:
@@ -411,7 +442,7 @@ class _Run:
                 return verdict
         return self._follow(base + api_paths[-1], api=True, fragments=frozenset()).verdict
 
-    def _follow(self, url: str, *, api: bool, fragments: frozenset[str]) -> _Page:
+    def _follow(self, url: str, *, api: bool, fragments: frozenset[str], document: bool = False) -> _Page:
         """Request ``url``, following redirects by hand so that the guard sees every hop."""
         jar = RequestsCookieJar()  # one chain's cookies: some sites set one, then redirect
         seen = {url}
@@ -419,7 +450,9 @@ class _Run:
         moved_to: str | None = None  # where the leading run of permanent redirects ends
         permanent_so_far = True
         for _ in range(self.settings.max_redirects + 1):
-            answer = self._literal_refusal(current) or self._exchange(current, api=api, body=bool(fragments), jar=jar)
+            answer = self._literal_refusal(current) or self._exchange(
+                current, api=api, body=document or bool(fragments), jar=jar
+            )
             if isinstance(answer, _Verdict):
                 if answer.outcome == "blocked" and current != url:
                     return _Page(_Verdict("blocked", None, f"it redirects to {current}, but {answer.detail}"))
@@ -444,6 +477,8 @@ class _Run:
                     seen.add(following)
                     current = following
                     continue
+                if document:
+                    return self._document(answer, api=api)
                 return self._judge(answer, api=api, moved_to=moved_to, fragments=fragments)
         return _Page(_Verdict("dead", None, f"it redirects more than {self.settings.max_redirects} times"))
 
@@ -463,6 +498,29 @@ class _Run:
             return _Page(verdict)
         scanner, complete = self._scan(answer, fragments)
         return _Page(verdict, scanner, complete)
+
+    def _document(self, answer: requests.Response, *, api: bool) -> _Page:
+        """The body of a successful answer, read within body_cap bytes and read_timeout."""
+        status = answer.status_code
+        if not 200 <= status <= 299:
+            return _Page(self._failure(answer, api=api))
+        cap, read, chunks = self.settings.body_cap, 0, []
+        deadline = time.monotonic() + self.settings.read_timeout
+        try:
+            for chunk in answer.iter_content(_CHUNK):
+                chunks.append(chunk)
+                read += len(chunk)
+                if read > cap:
+                    return _Page(_Verdict("dead", status, f"the answer is larger than {cap} bytes"))
+                if time.monotonic() > deadline:
+                    detail = f"the answer took longer than {self.settings.read_timeout:g} s to read"
+                    return _Page(_Verdict("dead", status, detail))
+        except requests.RequestException as exc:
+            return _Page(_Verdict("dead", status, f"the answer broke off ({_root_cause(exc)})"))
+        following = answer.links.get("next", {}).get("url")
+        next_page = urljoin(answer.url, following) if following else None
+        verdict = _Verdict("ok", status, f"the server answered {_status_text(status)}")
+        return _Page(verdict, body=b"".join(chunks), next_page=next_page)
 
     def _failure(self, answer: requests.Response, *, api: bool) -> _Verdict:
         status = answer.status_code

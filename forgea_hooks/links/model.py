@@ -66,6 +66,19 @@ class LinkResult:
     target: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A body fetched through the link engine (release data, say): ``body`` when ``outcome`` is
+    "ok", else None and ``detail`` says why. ``next_page`` is the Link header's rel="next" target."""
+
+    url: str
+    outcome: Outcome
+    status: int | None
+    detail: str
+    body: bytes | None = None
+    next_page: str | None = None
+
+
 @dataclass(frozen=True)
 class LinkRun(Mapping[str, LinkResult]):
     """What :func:`forgea_hooks.links.checker.check_urls` returns: a mapping URL -> result, in the
