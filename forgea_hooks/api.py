@@ -101,11 +101,26 @@ class Checker:
             findings.extend(check_tree(outcomes, self.tree.catalog, self.severity))
         if links is not None:
             findings.extend(links.finish(self.warnings))
+        online = None
+        if self.options.online:
+            from forgea_hooks.online.check import check_online
+
+            online = check_online(
+                outcomes, catalog=self.tree.catalog, config=self.config, options=self.options, severity=self.severity
+            )
+            findings.extend(online.findings)
+            self.warnings.extend(online.warnings)
         findings.sort(key=Finding.sort_key)
         warnings = [*self.warnings, *(warning for outcome in outcomes for warning in outcome.warnings)]
         warnings.extend(self.tree.warnings)
         return CheckResult(
-            findings, len(outcomes), list(dict.fromkeys(warnings)), outcomes, self.errors, self._not_checked(outcomes)
+            findings,
+            len(outcomes),
+            list(dict.fromkeys(warnings)),
+            outcomes,
+            self.errors,
+            self._not_checked(outcomes),
+            online,
         )
 
     def _not_checked(self, outcomes: list[FileOutcome]) -> list[str]:

@@ -63,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="say nothing of given files that are not docs (the pre-commit hook: it passes every Markdown file)",
     )
+    check.add_argument(
+        "--online", action="store_true", help="also check pins against public release data (end of life, releases)"
+    )
 
     dump = sub.add_parser("dump", help="print a doc's model as JSON (what schemas validate)")
     dump.add_argument("path", metavar="FILE")
@@ -75,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     pins = sub.add_parser("pins", help="print the tree's pin table: every technology, every place, every install")
     _common(pins)
     pins.add_argument("--format", choices=("text", "json"), default="text")
+    pins.add_argument("--online", action="store_true", help="also show the release data each pin is checked against")
+    pins.add_argument(
+        "--allow-private", action="store_true", default=None, help="with --online: let sources be private addresses"
+    )
+    pins.add_argument("--no-cache", action="store_true", help="with --online: neither read nor write the caches")
 
     action = sub.add_parser("action", help="run as the GitHub Action (reads GITHUB_* and FORGEA_* variables)")
     action.add_argument("rest", nargs=argparse.REMAINDER)
@@ -111,6 +119,7 @@ def _check(args: argparse.Namespace) -> int:
         check_fragments=args.check_fragments,
         cache_path=args.cache,
         no_cache=args.no_cache,
+        online=args.online,
     )
     try:
         result = run_check(options)
@@ -213,7 +222,9 @@ def _pins(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
     try:
-        table = build(args.root, args.config)
+        table = build(
+            args.root, args.config, online=args.online, allow_private=args.allow_private, no_cache=args.no_cache
+        )
     except ConfigError as exc:
         print(f"forgea-hooks: {exc}", file=sys.stderr)
         return EXIT_USAGE

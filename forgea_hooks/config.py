@@ -48,6 +48,7 @@ class Config:
     severity_overrides: Mapping[tuple[str, str], Severity | None] = field(default_factory=dict)
     technologies: Mapping[str, Any] = field(default_factory=dict)
     links: Mapping[str, Any] = field(default_factory=dict)
+    online: Mapping[str, Any] = field(default_factory=dict)
 
     def kind_globs(self) -> dict[str, tuple[str, ...]]:
         return {kind: settings.paths for kind, settings in self.kinds.items()}
@@ -174,4 +175,5 @@ def _build(root: Path, raw: dict[str, Any], origin: str | None, known_rules: Col
         severity_overrides=overrides,
         technologies=raw.get("technologies", {}),
         links=raw.get("links", {}),
+        online=raw.get("online", {}),
     )

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forgea_hooks import resultcache
 from forgea_hooks.documents.source import DEFAULT_MAX_BYTES
 from forgea_hooks.findings import Finding, Severity
 from forgea_hooks.views import PinRef
+
+if TYPE_CHECKING:
+    from forgea_hooks.online.check import OnlineRun
 
 __all__ = ["CheckOptions", "CheckResult", "FileOutcome"]
 
@@ -29,6 +32,7 @@ class CheckOptions:
     check_fragments: bool | None = None
     cache_path: Path | None = None
     no_cache: bool = False
+    online: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
@@ -88,6 +92,8 @@ class CheckResult:
     # Paths given that exist but led to no doc (not a doc of any kind, excluded, a folder with no
     # doc), each with the reason, as a sentence.
     not_checked: list[str] = field(default_factory=list)
+    # With --online: the pins judged and what their sources said (`pins --online` shows them).
+    online: OnlineRun | None = None
 
     def worst(self) -> Severity | None:
         return max((finding.severity for finding in self.findings), key=lambda s: s.rank, default=None)

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from forgea_hooks.api import Checker, CheckOptions
+from forgea_hooks.api import Checker, CheckOptions, CheckResult
 from forgea_hooks.pins import classify
 
 _PIN_RULES = ("pin-unknown", "pin-unconfirmed", "pin-range", "pin-inconsistent", "pin-drift")
+_ONLINE_RULES = ("pin-eol", "pin-unreleased", "pin-behind", "release-data-unavailable")
 
 
-def build(root: Path, config_file: Path | None) -> dict[str, Any]:
-    checker = Checker(CheckOptions(root=root, config_file=config_file))
+def build(
+    root: Path,
+    config_file: Path | None,
+    *,
+    online: bool = False,
+    allow_private: bool | None = None,
+    no_cache: bool = False,
+) -> dict[str, Any]:
+    options = CheckOptions(
+        root=root, config_file=config_file, online=online, allow_private=allow_private, no_cache=no_cache
+    )
+    checker = Checker(options)
     result = checker.run()
     flagged: dict[tuple[str, int], list[str]] = defaultdict(list)
     for finding in result.findings:
-        if finding.rule in _PIN_RULES:
+        if finding.rule in _PIN_RULES or finding.rule in _ONLINE_RULES:
             flagged[(finding.path, finding.line)].append(finding.rule)
     rows: dict[str, dict[str, Any]] = {}
     for outcome in result.outcomes:
@@ -48,6 +60,8 @@ def build(root: Path, config_file: Path | None) -> dict[str, Any]:
         row["status"] = "ok" if not problems else ", ".join(problems)
         if row["registry"] is None:
             row["status"] = ("no registry row; " + row["status"]) if problems else "no registry row"
+        if online:
+            row["release_data"] = _release_data(checker, result, row["technology"])
     return {"technologies": [rows[key] for key in sorted(rows)], "warnings": checker.tree.warnings}
 
 
@@ -65,4 +79,35 @@ def render_text(table: dict[str, Any]) -> str:
             out.append(f"    {place['pin']:<24} {place['path']}:{place['line']}{note}")
         for install in row["installs"]:
             out.append(f"    installs {install['package']} {install['spec']}  {install['path']}:{install['line']}")
+        if "release_data" in row:
+            out.append(f"    checked against {row['release_data']['summary']}")
     return "\n".join(out) + ("\n" if out else "")
+
+
+def _release_data(checker: Checker, result: CheckResult, technology: str) -> dict[str, Any]:
+    """What ``technology``'s pins are checked against online, and what that source said."""
+    from forgea_hooks.online.mapping import ReleaseMapping
+    from forgea_hooks.online.model import ReleaseData
+    from forgea_hooks.rules.online import supported_cycles
+
+    source = ReleaseMapping(checker.tree.catalog, checker.config.technologies).source(technology)
+    if source is None:
+        return {"source": None, "summary": "nothing: no release data is mapped (not checked online)"}
+    answer = result.online.answers.get(source) if result.online else None
+    entry: dict[str, Any] = {"source": {"kind": source.kind, "name": source.name}}
+    if answer is None:
+        entry["summary"] = f"{source.describe()} (no concrete pin to check)"
+    elif isinstance(answer, ReleaseData):
+        entry["url"] = answer.url
+        if answer.cycles:
+            today = datetime.datetime.now(datetime.timezone.utc).date()
+            supported = supported_cycles(answer.cycles, today)
+            entry["supported"] = supported
+            entry["summary"] = f"{source.describe()}: supported cycles {', '.join(supported) or 'none'}"
+        else:
+            entry["newest"] = answer.releases[0]
+            entry["summary"] = f"{source.describe()}: newest release {answer.releases[0]}"
+    else:
+        entry["unavailable"] = answer.reason
+        entry["summary"] = f"{source.describe()}: unavailable ({answer.reason})"
+    return entry
