@@ -140,6 +140,7 @@ class Harness:
             "GITHUB_WORKSPACE": str(cwd or self.repo),
             "GITHUB_TOKEN": TOKEN,
             "FORGEA_LINKS": "false",
+            "FORGEA_ONLINE": "false",
             **{name: str(path) for name, path in files.items()},
             **(env or {}),
             **more,

@@ -16,6 +16,7 @@ STEPS: list[dict[str, Any]] = SPEC["runs"]["steps"]
 INPUT_ENV = {
     "paths": "FORGEA_PATHS",
     "links": "FORGEA_LINKS",
+    "online": "FORGEA_ONLINE",
     "comment": "FORGEA_COMMENT",
     "fail-on": "FORGEA_FAIL_ON",
     "config": "FORGEA_CONFIG",
@@ -65,6 +66,7 @@ def test_input_defaults() -> None:
     assert defaults == {
         "paths": "",
         "links": "true",
+        "online": "true",
         "comment": "true",
         "fail-on": "error",
         "config": "",

@@ -208,3 +208,34 @@ def test_pins_online_shows_what_each_pin_is_checked_against(
     text = capsys.readouterr().out
     assert "checked against endoflife.date product postgresql: supported cycles" in text
     assert "checked against nothing: no release data is mapped" in text
+
+
+def test_the_action_checks_online_unless_told_not_to() -> None:
+    from forgea_hooks.action.settings import from_env
+
+    assert from_env({}).online is True
+    assert from_env({"FORGEA_ONLINE": "false"}).online is False
+
+
+def test_the_action_summary_lists_end_of_life_pins_in_their_own_block() -> None:
+    from forgea_hooks.action import summary
+    from forgea_hooks.findings import Finding, Severity
+
+    ctx = summary.SummaryContext(
+        scope="whole tree",
+        files_checked=2,
+        comment="",
+        tool_warnings=[],
+        report_path="/tmp/report.json",
+        server_url="https://github.example",
+        repository="o/r",
+        sha="a" * 40,
+    )
+    eol = "PostgreSQL 11.22: cycle 11 reached end of life on 2023-11-09; supported cycles: 15, 16, 17, 18"
+    findings = [
+        Finding("docs/official-docs-registry.md", 7, 1, "pin-eol", Severity.WARNING, eol),
+        Finding("docs/official-docs-registry.md", 8, 1, "pin-behind", Severity.INFO, "PostgreSQL 16.4: 16.9 is ..."),
+    ]
+    block = summary.render(findings, ctx).split("### Pins past their end of life")[1]
+    assert "cycle 11 reached end of life" in block
+    assert "16.9" not in block

@@ -190,7 +190,9 @@ def run(settings: Settings, console: Console, cwd: Path) -> int:
         # nothing to check, but may still need its old comment turned green.
         result = CheckResult(findings=[], files_checked=0, warnings=[])
     else:
-        result = run_check(CheckOptions(paths=scope.paths, config_file=settings.config, links=settings.links))
+        result = run_check(
+            CheckOptions(paths=scope.paths, config_file=settings.config, links=settings.links, online=settings.online)
+        )
 
     for warning in result.warnings:
         console.warning(warning)

@@ -55,6 +55,7 @@ class Settings:
     step_summary: Path | None
     output: Path | None
     runner_temp: Path | None
+    online: bool = True
 
     @property
     def pull_request(self) -> PullRequest | None:
@@ -139,4 +140,5 @@ def from_env(env: Mapping[str, str]) -> Settings:
         step_summary=_path(env, "GITHUB_STEP_SUMMARY"),
         output=_path(env, "GITHUB_OUTPUT"),
         runner_temp=_path(env, "RUNNER_TEMP"),
+        online=_flag(env, "FORGEA_ONLINE", True),
     )

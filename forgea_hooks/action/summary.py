@@ -125,13 +125,15 @@ def render(findings: Sequence[Finding], ctx: SummaryContext, already_written: in
     header = _header(findings, ctx)
     links = [f for f in findings if f.rule in LINK_RULES]
     pins = [f for f in findings if f.rule == PIN_RULE]
+    eol = [f for f in findings if f.rule == "pin-eol"]
     # The short lists are what a reader acts on first; each gets a quarter before the big table.
     links_part, links_shown = _listing("Dead or unverified links", links, ctx, Budget(total // 4))
     pins_part, pins_shown = _listing("Unknown pins that block implementation", pins, ctx, Budget(total // 4))
-    left = total - size(header) - size(links_part) - size(pins_part)
+    eol_part, eol_shown = _listing("Pins past their end of life", eol, ctx, Budget(total // 8))
+    left = total - size(header) - size(links_part) - size(pins_part) - size(eol_part)
     files_part, files_shown = _by_file(findings, ctx, Budget(left))
-    text = header + files_part + links_part + pins_part
-    if (files_shown, links_shown, pins_shown) != (len(findings), len(links), len(pins)):
+    text = header + files_part + links_part + pins_part + eol_part
+    if (files_shown, links_shown, pins_shown, eol_shown) != (len(findings), len(links), len(pins), len(eol)):
         text += (
             "> [!NOTE]\n> This summary was cut to stay under GitHub's 1 MiB limit for a step summary; "
             "the JSON report and the SARIF file list every finding.\n"
