@@ -68,7 +68,10 @@ def _endoflife(sources: list[Source], settings: OnlineSettings, links: LinkSetti
         parsed = _parse(fetched[url], endoflife.parse_v1)
         if isinstance(parsed, str):
             problems[source] = f"{url}: {parsed}"
-            if fetched[url].outcome != "blocked":
+            # The older form only helps where the host answers but the v1 form is missing or other
+            # (a mirror of the old API); a host that is down or refusing would only be waited on twice.
+            status = fetched[url].status
+            if status is not None and (200 <= status <= 299 or status in (404, 410)):
                 retry[source] = base + endoflife.legacy_path(source.name)
         else:
             answers[source] = ReleaseData(source, cycles=parsed, url=url)
@@ -77,7 +80,7 @@ def _endoflife(sources: list[Source], settings: OnlineSettings, links: LinkSetti
         if source in answers:
             continue
         legacy = retry.get(source)
-        if legacy is None:  # refused by the guard: the older form is on the same host
+        if legacy is None:
             answers[source] = Unavailable(source, problems[source], first[source])
             continue
         older = _parse(again[legacy], endoflife.parse_legacy)
