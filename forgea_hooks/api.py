@@ -111,6 +111,9 @@ class Checker:
             findings.extend(online.findings)
             self.warnings.extend(online.warnings)
         findings.sort(key=Finding.sort_key)
+        baselined = 0
+        if self.options.use_baseline:
+            findings, baselined = self._apply_baseline(findings, outcomes)
         warnings = [*self.warnings, *(warning for outcome in outcomes for warning in outcome.warnings)]
         warnings.extend(self.tree.warnings)
         return CheckResult(
@@ -121,6 +124,7 @@ class Checker:
             self.errors,
             self._not_checked(outcomes),
             online,
+            baselined=baselined,
         )
 
     def _not_checked(self, outcomes: list[FileOutcome]) -> list[str]:
@@ -138,6 +142,38 @@ class Checker:
             else:
                 said.append(f"{given}: not a doc of any kind (see kinds in {FORMAT}); not checked")
         return said
+
+    def _apply_baseline(self, findings: list[Finding], outcomes: list[FileOutcome]) -> tuple[list[Finding], int]:
+        from forgea_hooks import baseline
+
+        recorded = baseline.read(baseline.resolve(self.root, self.config.baseline))
+        if recorded is None:
+            return findings, 0
+        relpaths = {outcome.path: outcome.relpath for outcome in outcomes}
+        kinds_of = {outcome.relpath: outcome.kind for outcome in outcomes}
+
+        def relpath(display: str) -> str:
+            return relpaths.get(display) or self.relpath(self.cwd / display)
+
+        def judged(entry: baseline.Entry) -> bool:
+            # Only what this run could have reproduced can be called gone.
+            if entry.rule.startswith("link-"):
+                return self.options.links
+            if entry.rule in baseline.ONLINE_RULES:
+                return self.options.online
+            if entry.rule in baseline.RUN_DEPENDENT:
+                return False
+            if not self.options.paths:
+                return True
+            return entry.path in kinds_of and entry.rule not in baseline.TREE_RULES
+
+        result = baseline.split(findings, recorded, relpath, judged)
+        stale = []
+        for entry in result.stale:
+            severity = self.severity(baseline.STALE_RULE, kinds_of.get(entry.path, "gatekeeper-report"))
+            if severity is not None:
+                stale.append(baseline.stale_finding(entry, self.display(self.root / entry.path), severity))
+        return sorted([*result.new, *stale], key=Finding.sort_key), result.baselined
 
     def _check_all(self, candidates: list[_Candidate]) -> Iterator[FileOutcome | None]:
         # The CPUs this process may use, which in a container can be fewer than the machine has.

@@ -6,10 +6,10 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from forgea_hooks import __version__
+from forgea_hooks import __version__, commands
 from forgea_hooks.findings import KINDS, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -23,7 +23,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    handler = {"check": _check, "dump": _dump, "rules": _rules, "pins": _pins, "action": _action}[args.command]
+    builtin: dict[str, Callable[[argparse.Namespace], int]] = {
+        "check": _check, "dump": _dump, "rules": _rules, "pins": _pins, "action": _action
+    }  # fmt: skip
+    handler = builtin.get(args.command) or commands.handler(args.command)
+    assert handler is not None
     try:
         return handler(args)
     except BrokenPipeError:
@@ -83,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
         "--allow-private", action="store_true", default=None, help="with --online: let sources be private addresses"
     )
     pins.add_argument("--no-cache", action="store_true", help="with --online: neither read nor write the caches")
+
+    commands.add_parsers(sub)  # fix, baseline, new, pin: forgea_hooks/commands/
 
     action = sub.add_parser("action", help="run as the GitHub Action (reads GITHUB_* and FORGEA_* variables)")
     action.add_argument("rest", nargs=argparse.REMAINDER)
@@ -144,7 +150,7 @@ def _check(args: argparse.Namespace) -> int:
         tally = counts(result.findings)
         print(
             f"{result.files_checked} file(s) checked: {tally['error']} error(s), {tally['warning']} warning(s), "
-            f"{tally['info']} info",
+            f"{tally['info']} info" + (f"; {result.baselined} baselined" if result.baselined else ""),
             file=sys.stderr,
         )
     if result.errors:

@@ -49,6 +49,7 @@ class Config:
     technologies: Mapping[str, Any] = field(default_factory=dict)
     links: Mapping[str, Any] = field(default_factory=dict)
     online: Mapping[str, Any] = field(default_factory=dict)
+    baseline: str | None = None  # the baseline file, relative to the root
 
     def kind_globs(self) -> dict[str, tuple[str, ...]]:
         return {kind: settings.paths for kind, settings in self.kinds.items()}
@@ -176,4 +177,5 @@ def _build(root: Path, raw: dict[str, Any], origin: str | None, known_rules: Col
         technologies=raw.get("technologies", {}),
         links=raw.get("links", {}),
         online=raw.get("online", {}),
+        baseline=raw.get("baseline"),
     )

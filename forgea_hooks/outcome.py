@@ -34,6 +34,8 @@ class CheckOptions:
     no_cache: bool = False
     online: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
+    # Report only findings the baseline does not hold; `forgea-hooks baseline` needs them all.
+    use_baseline: bool = True
 
 
 @dataclass
@@ -94,6 +96,8 @@ class CheckResult:
     not_checked: list[str] = field(default_factory=list)
     # With --online: the pins judged and what their sources said (`pins --online` shows them).
     online: OnlineRun | None = None
+    # Findings the baseline holds, not in ``findings``: the summary line and the Action count them.
+    baselined: int = 0
 
     def worst(self) -> Severity | None:
         return max((finding.severity for finding in self.findings), key=lambda s: s.rank, default=None)

@@ -32,6 +32,7 @@ class CommentContext:
     head_sha: str
     run_url: str
     docs_checked: int
+    baselined: int = 0  # findings the baseline holds, left out of the comment
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,10 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def baselined_note(count: int) -> str:
+    return f"{count} baselined finding{'' if count == 1 else 's'} not shown"
+
+
 def _by_severity(findings: Sequence[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (-f.severity.rank, f.sort_key()))
 
@@ -72,6 +77,8 @@ def render_failing(findings: Sequence[Finding], ctx: CommentContext) -> str:
         f"Checked {plural(ctx.docs_checked, 'doc')} changed in this pull request at "
         f"{ctx.head_sha[:12]}. Details are in the [job summary]({ctx.run_url}).\n\n"
     )
+    if ctx.baselined:
+        head += f"_{baselined_note(ctx.baselined)}._\n\n"
 
     def rows() -> Iterator[list[str]]:
         for finding in _by_severity(findings):

@@ -151,6 +151,7 @@ def _comment(
         head_sha=pr.head_sha,
         run_url=settings.run_url,
         docs_checked=result.files_checked,
+        baselined=result.baselined,
     )
     try:
         outcome = sync(client, settings.repository, pr.number, result.findings, ctx)
@@ -250,6 +251,7 @@ def run(settings: Settings, console: Console, cwd: Path) -> int:
             server_url=settings.server_url,
             repository=settings.repository,
             sha=pr.head_sha if pr else settings.sha,
+            baselined=result.baselined,
         )
         with settings.step_summary.open("a", encoding="utf-8") as handle:
             handle.write(console.redact(summary.render(result.findings, ctx, already)))

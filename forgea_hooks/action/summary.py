@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from forgea_hooks.action.comment import ICON, counts, plural
+from forgea_hooks.action.comment import ICON, baselined_note, counts, plural
 from forgea_hooks.action.markdown import Budget, blob_url, bounded_table, escape, size
 from forgea_hooks.findings import Finding, Severity
 
@@ -31,6 +31,7 @@ class SummaryContext:
     server_url: str
     repository: str
     sha: str
+    baselined: int = 0  # findings the baseline holds, left out of ``findings``
 
 
 def _fold(title: str, body: str, count: int) -> str:
@@ -75,6 +76,8 @@ def _header(findings: Sequence[Finding], ctx: SummaryContext) -> str:
         "",
         f"**{_tally(findings)}** in {plural(ctx.files_checked, 'checked file')} ({escape(ctx.scope)}).",
     ]
+    if ctx.baselined:
+        lines += ["", f"{baselined_note(ctx.baselined)}."]
     if ctx.comment:
         lines += ["", f"PR comment: {ctx.comment}"]
     lines += [f"\n> [!WARNING]\n> {escape(warning)}" for warning in ctx.tool_warnings]

@@ -7,12 +7,13 @@ repository. Each result carries a partial fingerprint built from what identifies
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
+# One fingerprint for SARIF and the baseline, so both agree on what is one problem.
+from forgea_hooks.baseline import fingerprints
 from forgea_hooks.findings import Finding, Severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -32,29 +33,6 @@ def artifact_uri(path: str) -> str:
     while posix.startswith("./"):
         posix = posix[2:]
     return quote(posix, safe="/-._~!$&'()*+,;=:@")
-
-
-def _identity(finding: Finding) -> str:
-    normalized = " ".join(finding.message.split())
-    digest = hashlib.sha256("\0".join((finding.path, finding.rule, normalized)).encode("utf-8"))
-    return digest.hexdigest()[:32]
-
-
-def fingerprints(findings: Sequence[Finding]) -> list[str]:
-    """One fingerprint per finding, in order.
-
-    Identical problems in one file (same rule, same message) are told apart by their order of
-    appearance, the way GitHub's own line hashes add ``:n``; order survives a line move where the
-    line number does not.
-    """
-    ordered = sorted(range(len(findings)), key=lambda i: findings[i].sort_key())
-    seen: dict[str, int] = {}
-    result = [""] * len(findings)
-    for index in ordered:
-        identity = _identity(findings[index])
-        seen[identity] = seen.get(identity, 0) + 1
-        result[index] = f"{identity}:{seen[identity]}"
-    return result
 
 
 def _region(finding: Finding) -> dict[str, int]:
