@@ -31,6 +31,7 @@ from forgea_hooks.model import (
     Table,
     TableRow,
 )
+from forgea_hooks.text import drop_trailing_qualifier
 
 HEAD_KEYS = frozenset({"technology", "path"})
 
@@ -57,8 +58,9 @@ _STATUS_ENDINGS = tuple(
     word + tail for word in ("approved", "pending", "missing", "deprecated") for tail in ("", "`", ".", "`.")
 )
 _URL = re.compile(r"https?://[^\s<>()\[\]`\"']+", re.IGNORECASE)
-_DISABLE = re.compile(r"<!--\s*forgea-hooks:\s*disable=([\w\s,-]+?)\s*-->")
-_TRAILING_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
+# The rule list stops at the first `-->` and its blanks are stripped after: a `\s*` before `-->`
+# would rescan every run of blanks after a lazy group, quadratic in an unclosed comment.
+_DISABLE = re.compile(r"<!--\s*forgea-hooks:\s*disable=([\w\s,-]+?)-->")
 _DASHES = re.compile(r"\s*(?:—|–|--|-)\s*")
 
 # Inline content is read as its source text, so markdown-it's inline pass (a quarter of the parse)
@@ -134,7 +136,7 @@ def canonical_key(raw: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def heading_name(title: str) -> str:
     """Heading text as the spec matches it; a trailing ``(required)``-style suffix is dropped."""
-    title = _TRAILING_QUALIFIER.sub("", title)
+    title = drop_trailing_qualifier(title)
     kept = "".join(char for char in title if unicodedata.category(char)[0] in "LNZ" or char in "-—–.&/#+:")
     name = " ".join(kept.replace("*", " ").replace("_", " ").casefold().split())
     return name.strip(" :")
