@@ -86,13 +86,15 @@ _HEDGE = re.compile(
 # while `7.3.0`, `2022-11-28`, `v4.0`, `27001:2013`, `800-92`, `2016/679` and `15.x` are versions.
 _TOKEN = re.compile(r"(?<![0-9A-Za-z])[vV]?\d[0-9A-Za-z.:/*+_-]*")
 _TOKEN_TAIL = ".:/+_-"
-# The operator in front of the pin: glued (`^7.3.0`) or a word of its own (`~> 5.0`, `>= 15`).
-_OPERATOR_BEFORE = re.compile(r"([\^~<>=!|]+)\s?$")
+_OPERATOR_CHARS = "^~<>=!|"
 _RANGE_OPERATOR = re.compile(r"[\^~<>|]|!=")
 _MINOR_WILDCARD = re.compile(r"^\d+\.\d+\.[xX*]")
 _MAJOR = re.compile(r"^\d+(?:\.[xX])?$")
 _RANGE_WORDS = frozenset({"latest", "current", "stable", "lts", "next", "newest"})
 _SEPARATOR = re.compile(r";|,\s|\s+and\s+", re.IGNORECASE)
+# What one value can hold before it is classified: real pins are a line at most, and every step
+# below is linear, but a finding quotes its parts and a 5 MiB value has no pin worth quoting.
+MAX_VALUE = 2000
 
 
 @functools.lru_cache(maxsize=8192)
@@ -101,7 +103,7 @@ def classify(value: str) -> Pin:
 
     Memoized (a Pin is immutable): several rules ask about each value, and a tree repeats the same
     few pins across thousands of docs."""
-    return Pin(value=value, parts=tuple(_classify_part(text) for text in _split(value)))
+    return Pin(value=value, parts=tuple(_classify_part(text) for text in _split(value[:MAX_VALUE])))
 
 
 def _clean(text: str) -> str:
@@ -136,7 +138,14 @@ def _split(value: str) -> list[str]:
             depth += 1
         elif not in_code and char == ")":
             depth = max(depth - 1, 0)
-        elif not in_code and depth == 0 and (sep := _SEPARATOR.match(value, i)):
+        # A separator is tried only where a run of blanks starts: from inside the run, `\s+and`
+        # would rescan the rest of it at every blank, quadratic in a long run.
+        elif (
+            not in_code
+            and depth == 0
+            and (i == start or not (char.isspace() and value[i - 1].isspace()))
+            and (sep := _SEPARATOR.match(value, i))
+        ):
             spans.append((start, i))
             start = i = sep.end()
             continue
@@ -209,14 +218,25 @@ def _classify_part(part: str) -> PinPart:
     if _HEDGE.search(text):
         return PinPart(part, PinClass.UNCONFIRMED, version)
 
-    operator = _OPERATOR_BEFORE.search(bare[: pin_match.start()])
-    prefix = operator.group(1) if operator else ""
+    prefix = _operator_before(bare[: pin_match.start()])
     unversioned = token[1:] if token[:1] in "vV" else token
     if _RANGE_OPERATOR.search(prefix) or "||" in bare or "*" in token or _MINOR_WILDCARD.match(unversioned):
         return PinPart(part, PinClass.RANGE, version)
     if _MAJOR.match(unversioned):
         return PinPart(part, PinClass.MAJOR, version)
     return PinPart(part, PinClass.EXACT, version)
+
+
+def _operator_before(text: str) -> str:
+    """The operator in front of the pin: glued (`^7.3.0`) or a word of its own (`~> 5.0`, `>= 15`).
+    A scan from the end: `[\\^~<>=!|]+\\s?$` searched from every start is quadratic in a run of `^`."""
+    end = len(text)
+    if end and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start and text[start - 1] in _OPERATOR_CHARS:
+        start -= 1
+    return text[start:end]
 
 
 def _components(version: str) -> tuple[int | str, ...]:

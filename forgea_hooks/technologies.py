@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from forgea_hooks.text import drop_trailing_qualifier
+
 _PEP503 = re.compile(r"[-_.]+")
 
 
-_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
 # `.`, `+` and `#` carry meaning in names (`Node.js`, `C++`, `C#`); other punctuation is decoration.
 _PUNCTUATION = re.compile(r"[^\w\s.+#]|_")
 _SPACE = re.compile(r"\s+")
@@ -37,7 +38,7 @@ _TERRAFORM_REGISTRY = "registry.terraform.io/"
 def normalize_name(name: str) -> str:
     """The form names are compared in: `Prisma (ORM & Migrations)` and `prisma` are both `prisma`."""
     text = name.casefold().strip()
-    without_qualifier = _QUALIFIER.sub("", text)
+    without_qualifier = drop_trailing_qualifier(text)
     # A name that is nothing but a parenthesis keeps its text rather than becoming empty.
     if without_qualifier.strip():
         text = without_qualifier
