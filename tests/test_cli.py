@@ -76,7 +76,7 @@ def test_path_absolute_in_the_body_and_in_a_front_matter_value_spelt_with_a_yaml
         'notes: "\\x2Fhome/ana/pg.md"\n---\n\n# PostgreSQL\n\n## Purpose\n\nEnums.\n'
     )
     write(tmp_path, "docs/official-docs/EPIC-A/postgresql.md", official)
-    write(tmp_path, "docs/gatekeeper/a.md", GOOD_REPORT.replace("Failed deploys.", "see ~/notes/deploys.md"))
+    write(tmp_path, "docs/gatekeeper/a.md", GOOD_REPORT.replace("Failed deploys.", "see /home/ana/notes/deploys.md."))
     write(tmp_path, "docs/gatekeeper/b.md", GOOD_REPORT)
     main(["check", "--format", "json"])
     found = json.loads(capsys.readouterr().out)["findings"]

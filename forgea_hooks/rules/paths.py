@@ -1,17 +1,21 @@
 """Path rules: paths in docs must resolve for everyone who reads them.
 
-``path-absolute``: a machine-local absolute path (``/Users/…``, ``/home/…``, ``C:\\…``, ``~/…``)
-anywhere in a doc's text outside code: it leaks a person's machine and resolves nowhere else.
-Write repo-relative paths (``/docs/…`` or ``docs/…``). Default: error.
+``path-absolute``: a machine-local absolute path (``/Users/<name>/…``, ``/home/<name>/…``,
+``C:\\Users\\…``) anywhere in a doc's text outside code: it leaks a person's machine and resolves
+nowhere else. ``~/…`` is a generic location (``~/.config/pypoetry``) and is a finding only as the
+value of a field that must hold a repo path (``Path:``, ``Canonical path:``). Sentence punctuation
+after a path is not part of it. Write repo-relative paths (``/docs/…`` or ``docs/…``). Default: error.
 
 ``path-placeholder``: a path with a placeholder such as ``<YYYY-MM-DD>`` or ``<ID>``, in a path a
 report lists (INTERNAL DOCS entries, the decision's lists of docs to add or extend), or in the doc's
 own file name. Default: error, info in gatekeeper reports; always an error in a real file's own
 name (``task-C2-<YYYY-MM-DD>.md``).
 
-``path-missing``: a document to be extended (not created) does not exist under the root: an
-INTERNAL DOCS entry whose path carries the note ``(extend)``, or an item of a decision list
-introduced as docs to extend. Default: error in tasks, warning in gatekeeper reports.
+``path-missing``: a document to be extended (not created) does not exist under the root. An item's
+own marker decides first: ``NEW``, ``new doc``, ``(new)`` or ``to be created`` anywhere in its text
+marks a doc to create, which needs no file; ``EXTEND`` or ``(extend)`` marks one that must exist.
+An unmarked item of a decision list takes the list's introduction (docs to extend, not add); an
+unmarked INTERNAL DOCS entry is not checked. Default: error in tasks, warning in gatekeeper reports.
 """
 
 from __future__ import annotations
@@ -36,13 +40,22 @@ RULES = {
 }
 VARIANTS = {"path-placeholder:own-name": dict.fromkeys(KINDS, Severity.ERROR)}
 
-_ABSOLUTE = re.compile(
-    r"(?:^|(?<=[\s`(\[\"'=]))(/Users/[^\s`)\]\"']+|/home/[^\s`)\]\"']+|~/[^\s`)\]\"']+|[A-Za-z]:\\[^\s`)\]\"']*)"
-)
-_MARKERS = ("/Users/", "/home/", "~/", ":\\")
+_STOP = r"[^\s`)\]\"']"
+_AFTER = r"(?:^|(?<=[\s`(\[\"'=]))"
+# A person's folder: a name after /Users/ or /home/, or C:\Users\ (any drive, any case).
+_MACHINE_LOCAL = re.compile(rf"{_AFTER}(/Users/{_STOP}+|/home/{_STOP}+|[A-Za-z]:\\[Uu][Ss][Ee][Rr][Ss]\\{_STOP}*)")
+_HOME = re.compile(rf"{_AFTER}(~/{_STOP}+)")
+_MARKERS = ("/Users/", "/home/", ":\\")
+# A field whose value must be a path in the repository: there `~/…` is a path on one machine too.
+_REPO_PATH_KEYS = frozenset({"path"})
+_TRAILING_PUNCTUATION = ".,;:!?"
 _PLACEHOLDER = re.compile(r"<[A-Za-z][^<>]*>")
 _BACKTICKED_PATH = re.compile(r"`(/?[^`\s]+\.md)`")
-_NOTE = re.compile(r"\s*\((extend|new)\)\s*$", re.IGNORECASE)
+# An item's own word on whether its doc exists yet. `NEW` and `EXTEND` count in capitals only:
+# in lower case they are ordinary words of a sentence ("extend the new index").
+_NEW_MARKER = re.compile(r"(?<!\w)NEW(?!\w)|(?i:\bnew\s+doc|\(new\)|\bto\s+be\s+created\b)")
+_EXTEND_MARKER = re.compile(r"(?<!\w)EXTEND(?!\w)|(?i:\(extend\))")
+_NOTE = ("(extend)", "(new)")
 
 
 def check(doc: Document, ctx: RuleContext) -> None:
@@ -50,19 +63,18 @@ def check(doc: Document, ctx: RuleContext) -> None:
     # A marker in the body is in the text as read; most docs hold none. Front-matter values are
     # always looked at: YAML escapes can spell a marker the text does not hold.
     texts = _front_matter_texts(doc)
-    if not doc.source or any(marker in doc.source for marker in _MARKERS):
+    if not doc.source or any(marker in doc.source for marker in (*_MARKERS, "~/")):
         texts = itertools.chain(_body_texts(doc), texts)
-    for line, text in texts:
-        # Most text holds none of the markers; the substring tests spare it the regex.
-        if not any(marker in text for marker in _MARKERS):
+    for line, text, repo_path in texts:
+        if line in seen:
             continue
-        match = _ABSOLUTE.search(text)
-        if match and line not in seen:
+        found = _machine_local(text, repo_path)
+        if found:
             seen.add(line)
             ctx.report(
                 "path-absolute",
                 line,
-                f"machine-local path '{match.group(1)}' resolves on one machine only",
+                f"machine-local path '{found}' resolves on one machine only",
                 "write the path relative to the repository, e.g. /docs/official-docs/…",
             )
     name = doc.relpath.rsplit("/", 1)[-1]
@@ -77,34 +89,48 @@ def check(doc: Document, ctx: RuleContext) -> None:
     for line, path, extend in _listed_paths(doc):
         if _PLACEHOLDER.search(path):
             ctx.report("path-placeholder", line, f"the listed path '{path}' still holds a placeholder")
-        elif extend and not _ABSOLUTE.search(path) and not ctx.exists(path.lstrip("/")):
+        elif extend and not _machine_local(path, True) and not ctx.exists(path.lstrip("/")):
             ctx.report(
                 "path-missing",
                 line,
                 f"'{path}' is to be extended but does not exist",
-                "fix the path, or mark the doc (new) if it is to be created",
+                "fix the path, or mark the item NEW or (new) if the doc is to be created",
             )
 
 
-def _body_texts(doc: Document) -> Iterator[tuple[int, str]]:
+def _machine_local(text: str, repo_path: bool) -> str:
+    """The first machine-local path in ``text``, without the sentence punctuation after it."""
+    # Most text holds none of the markers; the substring tests spare it the regexes.
+    match = None
+    if any(marker in text for marker in _MARKERS):
+        match = _MACHINE_LOCAL.search(text)
+    if match is None and repo_path and "~/" in text:
+        match = _HOME.search(text)
+    if match is None:
+        return ""
+    return match.group(1).rstrip(_TRAILING_PUNCTUATION) or match.group(1)
+
+
+def _body_texts(doc: Document) -> Iterator[tuple[int, str, bool]]:
+    """(line, text, whether the text is a field value that must be a repo path)."""
     for section in doc.sections:
         for block in [*section.paragraphs, *section.items]:
             for offset, text in enumerate(block.text.split("\n")):
-                yield block.line + offset, text
+                yield block.line + offset, text, False
         for field in [*section.fields, *(f for entry in section.entries for f in entry.fields)]:
-            yield field.line, field.value
+            yield field.line, field.value, field.key in _REPO_PATH_KEYS
             for item in field.items:
-                yield item.line, item.value
+                yield item.line, item.value, item.key in _REPO_PATH_KEYS
         for table in section.tables:
             for row in table.rows:
-                yield row.line, " ".join(row.cells.values())
+                yield row.line, " ".join(row.cells.values()), False
 
 
-def _front_matter_texts(doc: Document) -> Iterator[tuple[int, str]]:
+def _front_matter_texts(doc: Document) -> Iterator[tuple[int, str, bool]]:
     if doc.front_matter:
         for key, value in doc.front_matter.items():
             if isinstance(value, str):
-                yield doc.front_matter_lines.get(key, 1), value
+                yield doc.front_matter_lines.get(key, 1), value, False
 
 
 def _listed_paths(doc: Document) -> Iterator[tuple[int, str, bool]]:
@@ -113,10 +139,29 @@ def _listed_paths(doc: Document) -> Iterator[tuple[int, str, bool]]:
         for entry in section.entries:
             if entry.head.key == "path":
                 value = entry.head.value.strip("` ")
-                note = _NOTE.search(value)
-                path = _NOTE.sub("", value).strip("` ")
-                yield entry.line, path, bool(note and note.group(1).lower() == "extend")
+                path = _without_note(value).strip("` ")
+                texts = [value, *(field.value for field in entry.fields if field is not entry.head)]
+                yield entry.line, path, _own_marker(" ".join(texts)) is True
         yield from _decision_list_paths(section)
+
+
+def _without_note(value: str) -> str:
+    """The path without a trailing ``(extend)`` or ``(new)`` note (any case)."""
+    trimmed = value.rstrip()
+    for note in _NOTE:
+        if trimmed.casefold().endswith(note):
+            return trimmed[: -len(note)].rstrip()
+    return value
+
+
+def _own_marker(text: str) -> bool | None:
+    """True when the item marks its doc as one to extend, False as one to create, None unmarked.
+    A doc marked both ways is taken as new: it then needs no file, the cautious reading."""
+    if _NEW_MARKER.search(text):
+        return False
+    if _EXTEND_MARKER.search(text):
+        return True
+    return None
 
 
 def _decision_list_paths(section: Section) -> Iterator[tuple[int, str, bool]]:
@@ -127,7 +172,9 @@ def _decision_list_paths(section: Section) -> Iterator[tuple[int, str, bool]]:
         match = _BACKTICKED_PATH.search(item.text)
         if match is None:
             continue
-        before = [block.text.casefold() for block in lead_ins if block.line < item.line]
-        lead = before[-1] if before else ""
-        extend = "extend" in lead and "add" not in lead
-        yield item.line, match.group(1), extend
+        own = _own_marker(item.text)
+        if own is None:
+            before = [block.text.casefold() for block in lead_ins if block.line < item.line]
+            lead = before[-1] if before else ""
+            own = "extend" in lead and "add" not in lead
+        yield item.line, match.group(1), own

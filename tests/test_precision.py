@@ -1,0 +1,178 @@
+"""Issue #10, "Precision on real reports": each case seen on a real report, on a fixture written
+here, run through the CLI (spec: Rules, Pins, Configuration)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import run_json
+
+
+def write(root: Path, relpath: str, text: str) -> Path:
+    path = root / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def check(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> list[dict[str, Any]]:
+    code, data = run_json(capsys, ["check", "--root", str(root), "--no-cache", "--format", "json", *args])
+    assert code in (0, 1)
+    findings: list[dict[str, Any]] = data["findings"]
+    return findings
+
+
+def of_rule(findings: list[dict[str, Any]], rule: str) -> list[tuple[int, str]]:
+    return sorted((f["line"], f["message"]) for f in findings if f["rule"] == rule)
+
+
+ENTRY = """\
+- Technology: {technology}
+  - Concept: Enums
+  - Official source: {source}
+  - Exact version requirement: {pin}
+  - Why required: Enum changes need their own migration.
+  - What decision it informs: Migration layout.
+  - What breaks without it: Failed deploys.
+"""
+
+
+def report(*, decision: str = "⚠️ DOCUMENTATION PARTIAL — EXTENSION REQUIRED", after: str = "", **entry: str) -> str:
+    fields = {"technology": "PostgreSQL", "source": "https://www.postgresql.org/docs/16/", "pin": "16.4"}
+    fields.update(entry)
+    return (
+        "# REQUIRED OFFICIAL DOCUMENTATION\n\n"
+        + ENTRY.format(**fields)
+        + f"\n# DOCUMENTATION COVERAGE DECISION\n\n{decision}\n\n"
+        + after
+    )
+
+
+# --- path-missing: an item's own marker decides before the list's introduction ------------------
+
+DECISION_LIST = """\
+Documents to extend:
+
+- `docs/a.md` — NEW: enum migration patterns
+- `docs/b.md` — new doc for triggers
+- `docs/c.md` (new) — rollback notes
+- `docs/d.md` — to be created by infra
+- `docs/e.md` — the existing guide
+- `docs/f.md` — EXTEND with the 16.4 notes
+"""
+
+INTERNAL = """\
+# INTERNAL DOCS TO ADD OR EXTEND
+
+- Path: /docs/g.md
+  - Purpose: NEW doc for enum patterns.
+  - Exact knowledge to add: Enum migrations.
+  - Required version pin: 16.4
+- Path: /docs/h.md (extend)
+  - Purpose: Enum patterns.
+  - Exact knowledge to add: Enum migrations.
+  - Required version pin: 16.4
+- Path: /docs/i.md
+  - Purpose: EXTEND the existing notes.
+  - Exact knowledge to add: Enum migrations.
+  - Required version pin: 16.4
+- Path: /docs/j.md
+  - Purpose: Enum patterns.
+  - Exact knowledge to add: Enum migrations.
+  - Required version pin: 16.4
+"""
+
+
+def test_path_missing_reads_an_items_own_marker_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = report(after=DECISION_LIST + "\n" + INTERNAL)
+    write(tmp_path, "docs/gatekeeper/r.md", text)
+    lines = text.split("\n")
+    missing = of_rule(check(capsys, tmp_path), "path-missing")
+    # The list says "extend", but a/b/c/d say they are new; e and f must exist; so must h and i,
+    # marked in the path or in the entry's text; g is new and j is unmarked.
+    named = [message.split("'")[1] for _, message in missing]
+    assert named == ["docs/e.md", "docs/f.md", "/docs/h.md", "/docs/i.md"]
+    assert [line for line, _ in missing] == [
+        lines.index(line) + 1
+        for line in (
+            "- `docs/e.md` — the existing guide",
+            "- `docs/f.md` — EXTEND with the 16.4 notes",
+            "- Path: /docs/h.md (extend)",
+            "- Path: /docs/i.md",
+        )
+    ]
+
+
+def test_the_path_missing_hint_names_a_marker_that_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = report(after=DECISION_LIST.replace("docs/a.md` — NEW: ", "docs/a.md` — "))
+    write(tmp_path, "docs/gatekeeper/r.md", before)
+    found = [f for f in check(capsys, tmp_path) if f["rule"] == "path-missing"]
+    assert [f["message"].split("'")[1] for f in found] == ["docs/a.md", "docs/e.md", "docs/f.md"]
+    hint = found[0]["hint"]
+    assert "NEW" in hint and "(new)" in hint
+    # Following the hint with either marker it names clears the finding.
+    for marker in ("NEW", "(new)"):
+        write(tmp_path, "docs/gatekeeper/r.md", before.replace("docs/a.md` — ", f"docs/a.md` {marker} — "))
+        named = [f["message"].split("'")[1] for f in check(capsys, tmp_path) if f["rule"] == "path-missing"]
+        assert named == ["docs/e.md", "docs/f.md"]
+
+
+def test_an_existing_doc_to_extend_is_not_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("e", "f", "h", "i"):
+        write(tmp_path, f"docs/{name}.md", "# notes\n")
+    write(tmp_path, "docs/gatekeeper/r.md", report(after=DECISION_LIST + "\n" + INTERNAL))
+    assert of_rule(check(capsys, tmp_path), "path-missing") == []
+
+
+# --- path-absolute: ~/ is a generic location; trailing punctuation is not part of a path -----------
+
+
+def test_home_relative_paths_are_generic_except_where_a_repo_path_belongs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    internal = INTERNAL.replace("- Path: /docs/j.md", "- Canonical path: ~/docs/j.md")
+    text = report(
+        after=(
+            "Poetry keeps its settings in ~/.config/pypoetry, and `~/.npmrc` holds the token.\n\n"
+            "The notes live in /home/ana/notes/pg.md. Windows: C:\\Users\\ana\\pg.md, and /Users/ana/pg.md;\n\n"
+            "Install into C:\\Program Files\\PostgreSQL\\16 as usual.\n\n" + internal
+        )
+    )
+    write(tmp_path, "docs/gatekeeper/r.md", text)
+    for name in ("h", "i"):
+        write(tmp_path, f"docs/{name}.md", "# notes\n")
+    lines = text.split("\n")
+    found = of_rule(check(capsys, tmp_path), "path-absolute")
+    assert found == [
+        (
+            lines.index(
+                "The notes live in /home/ana/notes/pg.md. Windows: C:\\Users\\ana\\pg.md, and /Users/ana/pg.md;"
+            )
+            + 1,
+            "machine-local path '/home/ana/notes/pg.md' resolves on one machine only",
+        ),
+        (
+            lines.index("- Canonical path: ~/docs/j.md") + 1,
+            "machine-local path '~/docs/j.md' resolves on one machine only",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "path"),
+    [
+        ("See C:\\Users\\ana\\pg.md, then run it.", "C:\\Users\\ana\\pg.md"),
+        ("It is in /Users/ana/pg.md; read it!", "/Users/ana/pg.md"),
+        ("Is it at /home/ana/pg?", "/home/ana/pg"),
+        ("Saved to /home/ana/.", "/home/ana/"),
+    ],
+)
+def test_a_paths_trailing_sentence_punctuation_is_not_part_of_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sentence: str, path: str
+) -> None:
+    write(tmp_path, "docs/gatekeeper/r.md", report(decision="✅ DOCUMENTATION COMPLETE", after=sentence + "\n"))
+    found = of_rule(check(capsys, tmp_path), "path-absolute")
+    assert [message for _, message in found] == [f"machine-local path '{path}' resolves on one machine only"]
