@@ -1,6 +1,10 @@
 """Official-source rules, checked offline. An official source is a registry row's ``Official
 source`` cell, an official doc's ``official_source``/``Official source``, a gatekeeper entry's
-``Official source`` (one URL or a nested list of ``Name: URL``) and a registry status line's URL.
+``Official source`` and a registry status line's URL. A value may carry a label before or after its
+URL (``OWASP Logging Cheat Sheet — https://…``); a value with several URLs (``https://a … and
+https://b``) or a nested list of ``Name: URL`` items names several sources, each checked. A URL that
+cannot be read as one (``http://[x]/``, an unclosed ``[``, a port that is not a number) is
+``field-invalid``.
 
 ``source-missing``: an official source is ``missing``, empty or absent. Default: error in the
 registry and official docs, warning in gatekeeper reports (which exist to name what is missing).
@@ -17,18 +21,21 @@ elsewhere.
 ``source-unpinned-url``: an official source URL with a moving version segment (``/current/``,
 ``/latest/``, ``/stable/``, ``/master/``, ``/main/``, ``/dev/``), or a version segment that the doc's
 pin does not fall under (``/docs/15/`` under a 16.4 pin; ``/docs/16/`` and ``/v22.11.0/`` agree with
-16.4 and 22.11.0). Default: error in the registry and official docs, warning elsewhere.
+16.4 and 22.11.0). Sites that publish no per-version pages cannot be linked any other way, so their
+moving segments are not findings: the built-in hosts ``docs.aws.amazon.com`` (and its subdomains),
+plus every technology with ``unversioned-docs: true`` under ``technologies:`` in config. Default:
+error in the registry and official docs, warning elsewhere.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from forgea_hooks.findings import Severity
 from forgea_hooks.model import Document
 from forgea_hooks.pins import PinClass, classify, version_falls_under
 from forgea_hooks.rules import RuleContext
+from forgea_hooks.urls import parse_url
 from forgea_hooks.views import SourceRef, source_refs
 
 _STRICT = {
@@ -49,6 +56,8 @@ RULES = {
 }
 
 MOVING_SEGMENTS = frozenset({"current", "latest", "stable", "master", "main", "dev"})
+# Hosts whose docs have no per-version pages: `/latest/` is the only address there is.
+UNVERSIONED_DOCS_HOSTS = ("docs.aws.amazon.com",)
 _VERSION_SEGMENT = re.compile(r"^v?\d+(?:\.\d+)*$", re.IGNORECASE)
 
 
@@ -63,11 +72,31 @@ def check(doc: Document, ctx: RuleContext) -> None:
                 "link the official documentation for the pinned version",
             )
             continue
-        parts = urlsplit(url)
-        if parts.scheme.casefold() == "http":
+        parsed = parse_url(url)
+        if parsed is None:
+            ctx.report(
+                "field-invalid",
+                ref.line,
+                f"official source '{_excerpt(url)}' is not a well-formed URL",
+                "write the address as https://host/path",
+            )
+            continue
+        if parsed.scheme == "http":
             ctx.report("source-insecure", ref.line, f"official source '{url}' is plain http", "use https://")
-        _official(ref, parts.hostname or "", ctx)
-        _unpinned(ref, parts.path, ctx)
+        _official(ref, parsed.host, ctx)
+        if not _unversioned(ref, parsed.host, ctx):
+            _unpinned(ref, parsed.path, ctx)
+
+
+def _excerpt(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _unversioned(ref: SourceRef, host: str, ctx: RuleContext) -> bool:
+    host = host.casefold()
+    if any(host == known or host.endswith("." + known) for known in UNVERSIONED_DOCS_HOSTS):
+        return True
+    return bool(ref.technology) and ctx.tree.catalog.unversioned_docs(ref.technology)
 
 
 def _official(ref: SourceRef, host: str, ctx: RuleContext) -> None:
@@ -76,7 +105,6 @@ def _official(ref: SourceRef, host: str, ctx: RuleContext) -> None:
     domains = ctx.tree.official_domains(ref.technology)
     if not domains:
         return
-    host = host.casefold().rstrip(".")
     if any(host == domain or host.endswith("." + domain) for domain in domains):
         return
     ctx.report(
