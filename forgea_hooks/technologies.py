@@ -80,6 +80,7 @@ class Catalog:
             normalize_name(alias): normalize_name(name) for alias, name in _BUILTIN_ALIASES.items()
         }
         self._domains: dict[str, tuple[str, ...]] = {}
+        self._unversioned: set[str] = set()
         self._canonical: dict[str, str] = {}
         # (source, package key) to (technology, the package as written): one owner per package.
         self._by_package: dict[tuple[str, str], tuple[str, str]] = {}
@@ -95,6 +96,8 @@ class Catalog:
                 self._aliases[normalize_name(alias)] = key
             domains = tuple(d.strip().lower() for d in _strings(entry.get("official-domains")))
             self._domains[key] = self._domains.get(key, ()) + domains
+            if entry.get("unversioned-docs") is True:
+                self._unversioned.add(key)
             listed = entry.get("packages")
             if isinstance(listed, Mapping):
                 self._add_packages(key, {str(src): _strings(names) for src, names in listed.items()})
@@ -128,6 +131,10 @@ class Catalog:
     def official_domains(self, canonical: str) -> tuple[str, ...]:
         """Hosts the config declares official; the registry's `Official domains` column is read elsewhere."""
         return self._domains.get(self.canonical(canonical), ())
+
+    def unversioned_docs(self, canonical: str) -> bool:
+        """Whether config says the technology's site has no per-version pages."""
+        return self.canonical(canonical) in self._unversioned
 
     def technology_for_package(self, source: str, package: str) -> str | None:
         owner = self._by_package.get((source, package_key(source, package)))

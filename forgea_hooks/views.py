@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from forgea_hooks.model import DECISION_HEADING, REPORT_HEADING, Document, Entry, Field, Report
+from forgea_hooks.urls import find_urls
 
 INTERNAL_HEADING = "internal docs to add or extend"
 TASK_PINS_HEADING = "required version pins"
@@ -85,15 +86,9 @@ def _source_refs(doc: Document) -> list[SourceRef]:
     refs: list[SourceRef] = []
     if doc.kind == "registry" and doc.table is not None:
         for row in doc.table.rows:
-            refs.append(
-                SourceRef(
-                    row.cells.get("technology", ""),
-                    row.cells.get("official source", "").strip("<>` "),
-                    row.line,
-                    row.cells.get("version"),
-                    "registry",
-                )
-            )
+            name, row_pin = row.cells.get("technology", ""), row.cells.get("version")
+            for url in _urls(row.cells.get("official source", "")):
+                refs.append(SourceRef(name, url, row.line, row_pin, "registry"))
     elif doc.kind == "official-doc":
         technology = doc.metadata.get("technology")
         version = doc.metadata.get(VERSION_KEY)
@@ -121,16 +116,19 @@ def _source_refs(doc: Document) -> list[SourceRef]:
 
 def _field_sources(field: Field, technology: str, pin: str | None, role: str) -> list[SourceRef]:
     if field.items:
-        return [SourceRef(technology, _url(item.value), item.line, pin, role) for item in field.items]
-    return [SourceRef(technology, _url(field.value), field.line, pin, role)]
+        return [SourceRef(technology, url, item.line, pin, role) for item in field.items for url in _urls(item.value)]
+    return [SourceRef(technology, url, field.line, pin, role) for url in _urls(field.value)]
 
 
-def _url(value: str) -> str:
-    """The URL of a source value: ``<https://…>``, ``[text](https://…)`` or a bare URL with a note after it."""
-    text = value.strip().strip("`")
-    if text.startswith("[") and "](" in text:
-        text = text.split("](", 1)[1].split(")", 1)[0]
-    return text.split()[0].strip("<>") if text.split() else ""
+def _urls(value: str) -> list[str]:
+    """The sources a value names: each URL in it, whatever label comes before or after
+    (``OWASP Logging Cheat Sheet — https://…``, ``https://a … and https://b``); with none, its first
+    word (``missing``, or what the schema reports as not a URL); an empty value is one empty source."""
+    found = find_urls(value)
+    if found:
+        return found
+    words = value.strip().strip("`").split()
+    return [words[0].strip("<>`")] if words else [""]
 
 
 def required_entries(report: Report) -> list[Entry]:

@@ -40,12 +40,15 @@ ENTRY = """\
 """
 
 
-def report(*, decision: str = "⚠️ DOCUMENTATION PARTIAL — EXTENSION REQUIRED", after: str = "", **entry: str) -> str:
+def report(
+    *, decision: str = "⚠️ DOCUMENTATION PARTIAL — EXTENSION REQUIRED", after: str = "", more: str = "", **entry: str
+) -> str:
     fields = {"technology": "PostgreSQL", "source": "https://www.postgresql.org/docs/16/", "pin": "16.4"}
     fields.update(entry)
     return (
         "# REQUIRED OFFICIAL DOCUMENTATION\n\n"
         + ENTRY.format(**fields)
+        + more
         + f"\n# DOCUMENTATION COVERAGE DECISION\n\n{decision}\n\n"
         + after
     )
@@ -176,3 +179,59 @@ def test_a_paths_trailing_sentence_punctuation_is_not_part_of_it(
     write(tmp_path, "docs/gatekeeper/r.md", report(decision="✅ DOCUMENTATION COMPLETE", after=sentence + "\n"))
     found = of_rule(check(capsys, tmp_path), "path-absolute")
     assert [message for _, message in found] == [f"machine-local path '{path}' resolves on one machine only"]
+
+
+# --- official sources: labels, several URLs, hosts with no per-version pages ---------------------
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "REGULATION (EU) 2016/679 (GDPR) — https://eur-lex.europa.eu/eli/reg/2016/679/oj",
+        "OWASP Logging Cheat Sheet — https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html",
+        "https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html (OWASP Logging Cheat Sheet)",
+        "[OWASP Logging Cheat Sheet](https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html).",
+        "<https://en.wikipedia.org/wiki/Syslog_(protocol)>",
+    ],
+)
+def test_a_labelled_official_source_is_a_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str
+) -> None:
+    write(
+        tmp_path,
+        "docs/gatekeeper/r.md",
+        report(decision="✅ DOCUMENTATION COMPLETE", technology="OWASP", source=source, pin="N/A (guidance)"),
+    )
+    assert check(capsys, tmp_path) == []
+
+
+def test_several_urls_in_one_field_are_each_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = "https://www.postgresql.org/docs/16/ddl.html and http://www.postgresql.org/docs/15/ and https://x.example/"
+    write(tmp_path, ".forgea-hooks.yaml", "technologies:\n  PostgreSQL:\n    official-domains: [postgresql.org]\n")
+    write(tmp_path, "docs/gatekeeper/r.md", report(decision="✅ DOCUMENTATION COMPLETE", source=source))
+    found = sorted((f["rule"], f["message"]) for f in check(capsys, tmp_path))
+    assert found == [
+        ("source-insecure", "official source 'http://www.postgresql.org/docs/15/' is plain http"),
+        ("source-not-official", "official source host 'x.example' is not an official domain of PostgreSQL"),
+        (
+            "source-unpinned-url",
+            "official source 'http://www.postgresql.org/docs/15/' is for version 15, not the pinned 16.4",
+        ),
+    ]
+
+
+AWS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_PostgreSQL.html"
+AZURE = "https://learn.microsoft.com/en-us/azure/latest/storage/"
+
+
+def test_latest_is_no_finding_on_a_host_with_no_per_version_pages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    more = ENTRY.format(technology="Azure Storage", source=AZURE, pin="2024-08-04")
+    doc = report(decision="✅ DOCUMENTATION COMPLETE", technology="Amazon RDS", source=AWS, more=more)
+    write(tmp_path, "docs/gatekeeper/r.md", doc)
+    found = [(f["rule"], f["message"]) for f in check(capsys, tmp_path)]
+    assert found == [("source-unpinned-url", f"official source '{AZURE}' follows a moving version ('/latest/')")]
+    # Config marks a technology's site as unversioned.
+    write(tmp_path, ".forgea-hooks.yaml", "technologies:\n  Azure Storage:\n    unversioned-docs: true\n")
+    assert check(capsys, tmp_path) == []
