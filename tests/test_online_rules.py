@@ -179,3 +179,29 @@ def test_the_readme_lists_the_mapped_technologies() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     table = readme.split("<!-- release-data-table:start -->\n", 1)[1].split("<!-- release-data-table:end -->", 1)[0]
     assert table.strip() == table_markdown().strip()
+
+
+def test_a_part_is_the_pin_of_the_technology_named_right_before_its_version() -> None:
+    from forgea_hooks.online.check import pin_places
+    from forgea_hooks.online.mapping import ReleaseMapping
+    from forgea_hooks.outcome import FileOutcome
+    from forgea_hooks.technologies import Catalog
+    from forgea_hooks.views import PinRef
+
+    refs = [
+        PinRef("Prisma", "`prisma`/`@prisma/client` 7.3.0 and Postgres 16", 3, "required"),
+        PinRef("PostgreSQL", "Docker image postgres:16.4", 4, "required"),
+        PinRef("PostgreSQL", "16.4 and 7.3.0", 5, "required"),
+        PinRef("PostgreSQL", "16.4; see notes 7.3.0", 6, "required"),
+        PinRef("Acme", "3.1.4", 7, "required"),
+    ]
+    outcome = FileOutcome("a.md", "a.md", "gatekeeper-report", [], pins=refs)
+    places = pin_places([outcome], ReleaseMapping(Catalog()))
+    assert [(p.line, p.technology, p.version, p.source.name) for p in places] == [
+        (3, "Prisma", "7.3.0", "prisma/prisma"),
+        (3, "Postgres", "16", "postgresql"),
+        (4, "PostgreSQL", "16.4", "postgresql"),
+        (5, "PostgreSQL", "16.4", "postgresql"),
+        (5, "PostgreSQL", "7.3.0", "postgresql"),
+        (6, "PostgreSQL", "16.4", "postgresql"),
+    ]

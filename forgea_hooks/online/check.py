@@ -76,6 +76,8 @@ def pin_places(outcomes: Iterable[FileOutcome], mapping: ReleaseMapping) -> Iter
                     if len(parts) > 1 and _lead(part.text, part.version):
                         continue
                     technology = ref.technology
+                elif mapping.source(technology) == mapping.source(ref.technology):
+                    technology = ref.technology  # `postgres:16.4` in PostgreSQL's row: say PostgreSQL
                 source = mapping.source(technology)
                 if source is None:
                     continue
@@ -101,14 +103,16 @@ def _lead(text: str, version: str) -> str:
 
 
 def _named(text: str, version: str, mapping: ReleaseMapping) -> str | None:
+    """The technology a part names right before its version: the whole lead (``Docker Compose``),
+    else its last word or a piece of it (``postgres`` of ``Docker image postgres:``, ``prisma`` of
+    ``prisma/@prisma/client``). Earlier words are prose (``Docker image``), not the pin's owner."""
     lead = _lead(text, version)
     if not lead:
         return None
-    if mapping.source(lead) is not None:
-        return lead
-    for word in lead.replace("/", " ").split():
-        if mapping.source(word) is not None:
-            return word
+    last = lead.split()[-1].rstrip(":@=")
+    for candidate in (lead, last, *last.replace("@", "/").replace(":", "/").split("/")):
+        if candidate.strip() and mapping.source(candidate) is not None:
+            return candidate
     return None
 
 
