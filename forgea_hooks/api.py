@@ -270,6 +270,13 @@ class Checker:
                 if entry.is_file() and Path(entry.path).resolve() not in hashed:
                     status = entry.stat()
                     yield f"{entry.name}\0{status.st_size}\0{status.st_mtime_ns}"
+        # And the manifests below it that readers read: workspace members, included files.
+        from forgea_hooks.manifests import nested_files
+
+        for name in nested_files(self.root):
+            with contextlib.suppress(OSError):
+                status = (self.root / name).stat()
+                yield f"{name}\0{status.st_size}\0{status.st_mtime_ns}"
 
     def _from_cache(self, cache: resultcache.ResultCache, candidate: _Candidate) -> FileOutcome | None:
         if candidate.relpath not in cache.entries:

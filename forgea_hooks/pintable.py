@@ -52,7 +52,15 @@ def build(
                 row["places"].append(place)
     for key, row in rows.items():
         row["installs"] = [
-            {"path": i.path, "line": i.line, "package": i.package, "spec": i.spec, "version": i.version}
+            {
+                "path": i.path,
+                "line": i.line,
+                "package": i.package,
+                "spec": i.spec,
+                "version": i.version,
+                "read": i.how,
+                "optional": i.optional,
+            }
             for i in checker.tree.installs_for(key)
         ]
         places = [row["registry"], *row["places"]] if row["registry"] else row["places"]
@@ -78,7 +86,11 @@ def render_text(table: dict[str, Any]) -> str:
             note = f"  ({', '.join(place['findings'])})" if place["findings"] else ""
             out.append(f"    {place['pin']:<24} {place['path']}:{place['line']}{note}")
         for install in row["installs"]:
-            out.append(f"    installs {install['package']} {install['spec']}  {install['path']}:{install['line']}")
+            version = install["version"] or install["spec"]
+            written = f" (from {install['spec']})" if install["spec"] and install["spec"] != version else ""
+            read = f"  [{install['read']}]" if install["read"] not in ("", install["path"]) else ""
+            where = f"{install['path']}:{install['line']}"
+            out.append(f"    installs {install['package']} {version}{written}  {where}{read}")
         if "release_data" in row:
             out.append(f"    checked against {row['release_data']['summary']}")
     return "\n".join(out) + ("\n" if out else "")

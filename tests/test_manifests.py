@@ -358,12 +358,13 @@ def test_compose_images(tmp_path: Path) -> None:
     write(tmp_path, "compose.override.yaml", "services:\n  db:\n    image: postgres:latest\n")
     write(tmp_path, "compose-other.yml", "services: {}\n")
     write(tmp_path, "docker-compose.prod.yaml", "services:\n  db:\n    image: postgres:16\n")
+    # docker-compose.yml is the project, the override merged over it (its `db` image wins, not a
+    # second install); docker-compose.prod.yaml is a stack of its own.
     assert installs_of(tmp_path, "image") == [
-        Install("image", "postgres", "latest", None, "compose.override.yaml", 3),
         Install("image", "postgres", "16", None, "docker-compose.prod.yaml", 3),
-        Install("image", "postgres", "16.4", "16.4", "docker-compose.yml", 5),
+        Install("image", "postgres", "latest", None, "compose.override.yaml", 3),
         Install("image", "redis", "7.2.5-alpine", "7.2.5", "docker-compose.yml", 2),
-        Install("image", "docker.io/library/nginx", "", None, "docker-compose.yml", 11),
+        Install("image", "nginx", "", None, "docker-compose.yml", 11),
         Install("image", "rabbitmq", "3-management", None, "docker-compose.yml", 13),
     ]
 

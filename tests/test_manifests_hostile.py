@@ -72,9 +72,13 @@ def test_a_few_merges_of_a_template_are_read(tmp_path: Path) -> None:
 def _grows_linearly(make: Callable[[int], str], name: str, root: Path, small: int) -> None:
     def seconds(size: int) -> float:
         (root / name).write_text(make(size))
-        started = time.perf_counter()
-        read_installs(root)
-        return time.perf_counter() - started
+        # The best of three: a loaded machine slows single runs, never all three.
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            read_installs(root)
+            times.append(time.perf_counter() - started)
+        return min(times)
 
     seconds(small)  # warm the imports
     ratio = seconds(small * 10) / max(seconds(small), 1e-4)
@@ -82,18 +86,18 @@ def _grows_linearly(make: Callable[[int], str], name: str, root: Path, small: in
 
 
 def test_unclosed_comment_flood_in_main_tf_is_linear(tmp_path: Path) -> None:
-    _grows_linearly(lambda n: '"/* "' * n, "main.tf", tmp_path, 3000)
-    _grows_linearly(lambda n: "/* " * n, "main.tf", tmp_path, 3000)
-    _grows_linearly(lambda n: '"\\"' * n, "main.tf", tmp_path, 3000)
+    _grows_linearly(lambda n: '"/* "' * n, "main.tf", tmp_path, 10_000)
+    _grows_linearly(lambda n: "/* " * n, "main.tf", tmp_path, 10_000)
+    _grows_linearly(lambda n: '"\\"' * n, "main.tf", tmp_path, 10_000)
 
 
 def test_terraform_block_flood_is_linear(tmp_path: Path) -> None:
-    _grows_linearly(lambda n: "terraform {\n" * n, "main.tf", tmp_path, 2000)
-    _grows_linearly(lambda n: "terraform {\n" * n + "}\n" * n, "main.tf", tmp_path, 2000)
+    _grows_linearly(lambda n: "terraform {\n" * n, "main.tf", tmp_path, 3000)
+    _grows_linearly(lambda n: "terraform {\n" * n + "}\n" * n, "main.tf", tmp_path, 3000)
 
 
 def test_blank_flood_in_a_requirement_is_linear(tmp_path: Path) -> None:
-    _grows_linearly(lambda n: "a" + " " * (n * 10) + "b\n", "requirements.txt", tmp_path, 3000)
+    _grows_linearly(lambda n: "a" + " " * (n * 10) + "b\n", "requirements.txt", tmp_path, 10_000)
 
 
 def test_terraform_still_reads_a_real_block_after_hostile_text(tmp_path: Path) -> None:

@@ -41,8 +41,9 @@ def _place(path: str, line: int, pin: str, cls: str, *findings: str) -> dict[str
     return {"path": path, "line": line, "pin": pin, "class": cls, "findings": list(findings)}
 
 
-def _install(path: str, line: int, package: str, spec: str, version: str | None) -> dict[str, Any]:
-    return {"path": path, "line": line, "package": package, "spec": spec, "version": version}
+def _install(path: str, line: int, package: str, spec: str, version: str | None, *, read: str = "") -> dict[str, Any]:
+    where = {"path": path, "line": line, "package": package, "spec": spec, "version": version}
+    return {**where, "read": read or path, "optional": False}
 
 
 EXPECTED: list[dict[str, Any]] = [
@@ -58,7 +59,9 @@ EXPECTED: list[dict[str, Any]] = [
         # The registry's exact pin drifts from the image; the doc's major 16 agrees with both.
         "registry": _place(REGISTRY, 5, "16.4", "exact", "pin-drift"),
         "places": [_place("docs/official-docs/postgresql.md", 4, "16", "major")],
-        "installs": [_install("docker-compose.yml", 3, "postgres", "16.3", "16.3")],
+        "installs": [
+            _install("docker-compose.yml", 3, "postgres", "16.3", "16.3", read="docker-compose.yml (service db)")
+        ],
         "status": "pin-drift",
     },
     {
@@ -124,7 +127,7 @@ def test_pins_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "PostgreSQL: 16.4    [pin-drift]",
         f"    registry  {REGISTRY}:5  (pin-drift)",
         "    16                       docs/official-docs/postgresql.md:4",
-        "    installs postgres 16.3  docker-compose.yml:3",
+        "    installs postgres 16.3  docker-compose.yml:3  [docker-compose.yml (service db)]",
         "Prisma (ORM & Migrations): 7.3.0    [pin-drift, pin-inconsistent]",
         f"    registry  {REGISTRY}:6",
         "    7.4.0                    docs/official-docs/prisma.md:4  (pin-drift, pin-inconsistent)",

@@ -9,11 +9,13 @@ never an exception."""
 
 from __future__ import annotations
 
+import re
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 from forgea_hooks.manifests import containers, npm, python, terraform, versionfiles
 from forgea_hooks.manifests.core import Found, Install, ManifestProblem, Reader
+from forgea_hooks.manifests.formats import json_object
 from forgea_hooks.manifests.versions import Verdict, compare
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "compare",
     "hook_files_pattern",
     "is_manifest",
+    "nested_files",
     "read_installs",
     "readers_markdown",
 ]
@@ -58,6 +61,28 @@ def read_installs(root: Path) -> tuple[list[Install], list[ManifestProblem]]:
     # A file included by another (`-r base.txt`) and read on its own gives its installs twice.
     installs = list({(i.source, i.package, i.spec, i.version, i.path, i.line): i for i in found.installs}.values())
     return installs, found.problems
+
+
+_REFERENCE = re.compile(r"(?:^|[\s:\[,'\"])(-[rc]\s+)?([\w./-]+\.(?:ya?ml|txt|in))\b", re.MULTILINE)
+
+
+def nested_files(root: Path) -> list[str]:
+    """Files below the root that readers read (workspace members, included compose and requirement
+    files), found without parsing a lockfile: the result cache keys on these besides the root's own
+    files. A name that merely looks like a reference costs a stat, never a wrong result."""
+    files = sorted(entry.name for entry in root.iterdir() if entry.is_file())
+    found = Found(root, frozenset(files))
+    nested: dict[str, None] = {}
+    if "package.json" in files and (text := found.text("package.json")) is not None:
+        data = json_object("package.json", text, found)
+        for member in npm.members(data or {}, found):
+            nested[f"{member}/package.json"] = None
+    for name in files:
+        reader = _reader_for(name)
+        if reader is not None and reader.follows:
+            for match in _REFERENCE.finditer(found.text(name) or ""):
+                nested[match.group(2).removeprefix("./")] = None
+    return [name for name in nested if "/" in name and (root / name).is_file()]
 
 
 def _glob_regex(glob: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 # A lockfile of a large monorepo runs to tens of megabytes; more than this is no manifest a tool wrote.
@@ -30,6 +30,8 @@ class Install:
     how: str = field(default="", compare=False)
     # What to do about a range install, for the hint; empty means "pin it exactly, or lock it".
     advice: str = field(default="", compare=False)
+    # Not part of what a default run installs (a compose service behind a profile): reported apart.
+    optional: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,7 @@ class Found:
         self.problems.append(ManifestProblem(path, line, message))
 
     def install(self, install: Install) -> None:
-        self.installs.append(install)
+        self.installs.append(install if install.how else replace(install, how=install.path))
 
     def text(self, name: str) -> str | None:
         """The text of the root-relative file ``name``, or None with a problem saying why not."""
@@ -117,3 +119,5 @@ class Reader:
     read: ReadFunction
     reads: str
     companions: tuple[str, ...] = ()
+    # Whether its files name other files it reads too (`-r base.txt`, compose `include`, `extends`).
+    follows: bool = False

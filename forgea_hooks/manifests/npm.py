@@ -35,7 +35,7 @@ def _read_package_json(path: str, text: str, found: Found) -> None:
         return
     lookup = _lockfile(found)
     _read_dependencies(path, text, data, ".", lookup=lookup, found=found)
-    for member in _members(data, found):
+    for member in members(data, found):
         member_path = f"{member}/package.json"
         member_text = found.text(member_path)
         member_data = json_object(member_path, member_text, found) if member_text is not None else None
@@ -67,7 +67,7 @@ def _read_dependencies(
                 found.install(Install("npm", name, spec, npm_exact(spec), path, line, how=path))
 
 
-def _members(data: dict[str, object], found: Found) -> list[str]:
+def members(data: dict[str, object], found: Found) -> list[str]:
     """The workspace members' folders, root-relative, as npm, yarn and bun (`workspaces`) or pnpm
     (`pnpm-workspace.yaml`) declare them; only folders holding a package.json."""
     globs: list[str] = []

@@ -370,6 +370,7 @@ READERS = (
         ("requirements*.txt",),
         _read_requirements,
         "requirements, one a line, with `-r` includes and `-c` constraints",
+        follows=True,
     ),
     Reader(
         "python",

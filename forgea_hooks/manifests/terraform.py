@@ -32,12 +32,15 @@ def _hcl_code(text: str) -> str:
 
 
 class _Code:
-    """The blanked code with its braces matched and its lines indexed, both in one pass."""
+    """The blanked code with its braces matched, the depth at every brace and its lines indexed, all
+    in one pass; what lies at a block's own level is then found by depth, never by rescanning."""
 
     def __init__(self, text: str) -> None:
         self.code = _hcl_code(text)
         self.closing: dict[int, int] = {}
         self.depth: dict[int, int] = {}
+        self.braces: list[int] = []
+        self.after: list[int] = []  # the depth just after each brace
         open_at: list[int] = []
         for brace in re.finditer(r"[{}]", self.code):
             if brace.group() == "{":
@@ -45,30 +48,28 @@ class _Code:
                 open_at.append(brace.start())
             elif open_at:
                 self.closing[open_at.pop()] = brace.start()
+            self.braces.append(brace.start())
+            self.after.append(len(open_at))
         self.newlines = [newline.start() for newline in re.finditer("\n", self.code)]
 
     def line_at(self, offset: int) -> int:
         return bisect.bisect_left(self.newlines, offset) + 1
 
+    def depth_at(self, offset: int) -> int:
+        index = bisect.bisect_right(self.braces, offset) - 1
+        return self.after[index] if index >= 0 else 0
+
+    def own(self, pattern: re.Pattern[str], opening: int) -> Iterator[re.Match[str]]:
+        """Matches of ``pattern`` inside the block whose `{` is at ``opening``, at its own level."""
+        level = self.depth[opening] + 1
+        for match in pattern.finditer(self.code, opening + 1, self.closing[opening]):
+            if self.depth_at(match.start()) == level:
+                yield match
+
     def attributes(self, opening: int) -> Iterator[tuple[str, int]]:
         """Each attribute of the block whose `{` is at ``opening``: its name and where its value starts."""
-        body = _top_level(self.code, opening + 1, self.closing[opening])
-        # Nested blocks keep their braces, so the blanks after `=` never run into a nested value.
-        for attribute in _HCL_ATTRIBUTE.finditer(body):
-            yield attribute.group(1), opening + 1 + attribute.end()
-
-
-def _top_level(code: str, start: int, end: int) -> str:
-    """The block body between ``start`` and ``end`` with the insides of nested blocks blanked (their
-    braces kept), offsets kept: attributes of nested blocks are not the block's own."""
-    out, depth = [], 0
-    for char in code[start:end]:
-        if char == "}":
-            depth -= 1
-        out.append(char if depth == 0 or char == "\n" else " ")
-        if char == "{":
-            depth += 1
-    return "".join(out)
+        for attribute in self.own(_HCL_ATTRIBUTE, opening):
+            yield attribute.group(1), attribute.end()
 
 
 def _read_terraform(path: str, text: str, found: Found) -> None:
@@ -93,8 +94,8 @@ def _read_terraform(path: str, text: str, found: Found) -> None:
                 continue
             spec = value.group(1)
             found.install(Install("terraform", "required_version", spec, terraform_exact(spec), path, code.line_at(at)))
-        for providers in _REQUIRED_PROVIDERS.finditer(_top_level(code.code, opening + 1, code.closing[opening])):
-            _read_providers(path, text, code, opening + providers.end(), found)
+        for providers in code.own(_REQUIRED_PROVIDERS, opening):
+            _read_providers(path, text, code, providers.end() - 1, found)
 
 
 def _read_providers(path: str, text: str, code: _Code, opening: int, found: Found) -> None:

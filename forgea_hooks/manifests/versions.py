@@ -255,6 +255,9 @@ def compare(pin: PinPart, install: Install) -> Verdict:
     if install.version is not None:
         installed = PinPart(install.version, PinClass.EXACT, install.version)
         return "agree" if versions_agree(pin, installed) else "other-version"
+    if install.source not in _SPEC_READERS and components_of(install.spec) == components:
+        # A tag written as short as the pin (`traefik:3.6` against 3.6) follows the series the doc names.
+        return "agree"
 
     admitted = [interval for interval in _admitted(install) if not interval.empty()]
     if pin.cls is PinClass.MAJOR:

@@ -107,12 +107,15 @@ def _against_manifests(ref: PinRef, technology: str, parts: Sequence[PinPart], c
 
     other: list[str] = []
     loose: list[str] = []
+    optional: list[str] = []
     advice: dict[str, None] = {}
     for install in installs:
         verdicts = {compare(part, install) for part in parts}
         if "agree" in verdicts:
             continue
-        if "range-admits-others" in verdicts:
+        if install.optional:
+            optional.append(f"{install.path}:{install.line} {install.package} {install.spec} ({install.how})")
+        elif "range-admits-others" in verdicts:
             loose.append(f"{install.path}:{install.line} {install.package} {install.spec}")
             advice[install.advice or "pin it exactly, or lock it"] = None
         else:
@@ -132,6 +135,15 @@ def _against_manifests(ref: PinRef, technology: str, parts: Sequence[PinPart], c
             ref.line,
             f"{ref.technology} is pinned to {_versions(parts)} but a manifest range admits other versions",
             "range: " + "; ".join(loose) + f" ({'; '.join(advice)})",
+            variant="range",
+        )
+    if optional:
+        ctx.report(
+            "pin-drift",
+            ref.line,
+            f"{ref.technology} is pinned to {_versions(parts)} but a service outside the default stack "
+            "installs another version",
+            "optional: " + "; ".join(optional),
             variant="range",
         )
 
