@@ -196,7 +196,7 @@ class Checker:
     def check_file(self, candidate: _Candidate) -> FileOutcome | None:
         """What one file says and what is wrong with it; None when it is not a doc of any kind."""
         display = candidate.display
-        text, read_stat = read_source(candidate.path, self.options.max_bytes)
+        text, read_stat = read_source(candidate.path, self.options.max_bytes, self._root_of(candidate))
         kind = candidate.kind
         if isinstance(text, Unreadable):
             if kind is None:
@@ -238,6 +238,11 @@ class Checker:
             stat=read_stat if text_digest else None,
             probes=ctx.probes,
         )
+
+    def _root_of(self, candidate: _Candidate) -> Path | None:
+        # A file named outside the root was chosen by whoever ran the tool: it is read from the
+        # folder it was named in (read_source's default), still never through a link out of it.
+        return None if candidate.relpath.startswith("/") else self.root
 
     def _caching(self) -> bool:
         return not (self.options.paths or self.options.no_cache)
@@ -289,7 +294,7 @@ class Checker:
             return None
         entry = cache.lookup_unchanged(candidate.relpath, status, self.root)
         if entry is None:
-            text, read_stat = read_source(candidate.path, self.options.max_bytes)
+            text, read_stat = read_source(candidate.path, self.options.max_bytes, self._root_of(candidate))
             if isinstance(text, Unreadable):
                 return None
             entry = cache.lookup(candidate.relpath, resultcache.digest(text), self.root)
@@ -355,7 +360,7 @@ class Checker:
                 self.errors.append(f"{given}: no such file or directory")
 
     def _load_for_tree(self, path: Path) -> Document | None:
-        text = read_text(path, self.options.max_bytes)
+        text = read_text(path, self.options.max_bytes, self.root)
         if isinstance(text, Unreadable):
             return None
         relpath = self.relpath(path)

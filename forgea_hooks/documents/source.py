@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import errno
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+from forgea_hooks import safefs
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -18,49 +18,32 @@ class Unreadable:
     reason: str
 
 
-def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Unreadable:
-    return read_source(path, max_bytes)[0]
+def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, root: str | Path | None = None) -> str | Unreadable:
+    return read_source(path, max_bytes, root)[0]
 
 
 SizeAndMtime = tuple[int, int]
 
 
-def read_source(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | Unreadable, SizeAndMtime | None]:
+def read_source(
+    path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, root: str | Path | None = None
+) -> tuple[str | Unreadable, SizeAndMtime | None]:
     """The text (or why it is not a doc's) and the size and mtime (ns) of the file it was read from,
     taken from the open file before reading: a result cache that keys on them then never pairs a
-    later edit's mtime with this text."""
+    later edit's mtime with this text.
+
+    The file must lie inside ``root`` (a symlink that leaves it is refused, by name); without a
+    root, inside the folder it was named in (a relative path is taken from the working folder), which is where a path given on the command line
+    was chosen to be."""
+    full = os.path.abspath(path)
     try:
-        # O_NONBLOCK so that a FIFO cannot hang the hook; the fstat then says what was opened.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        if exc.errno == errno.EISDIR:
-            return Unreadable("is a directory, not a file"), None
-        return Unreadable(_os_reason(exc)), None
-    try:
-        status = os.fstat(fd)
-        if stat.S_ISDIR(status.st_mode):
-            return Unreadable("is a directory, not a file"), None
-        if not stat.S_ISREG(status.st_mode):
-            return Unreadable("is not a regular file (a FIFO, socket or device)"), None
-        if status.st_size > max_bytes:
-            return Unreadable(f"is {status.st_size} bytes, over the {max_bytes}-byte limit"), None
-        data = os.read(fd, max_bytes + 1)
-    except OSError as exc:
-        return Unreadable(_os_reason(exc)), None
-    finally:
-        os.close(fd)
-    if len(data) > max_bytes:
-        return Unreadable(f"is over the {max_bytes}-byte limit"), None
+        data, status = safefs.read_bytes_and_stat(os.path.dirname(full) if root is None else root, full, max_bytes)
+    except safefs.Refused as refused:
+        return Unreadable(refused.reason), None
     if b"\0" in data:
         return Unreadable("is binary (it holds NUL bytes), not Markdown text"), None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Unreadable(f"is not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r})"), None
+        return Unreadable(f"is not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x})"), None
     return text.removeprefix("\ufeff"), (status.st_size, status.st_mtime_ns)
-
-
-def _os_reason(exc: OSError) -> str:
-    if exc.errno == errno.ELOOP:
-        return "is a symbolic link loop"
-    return f"cannot be read: {exc.strerror or exc}"
