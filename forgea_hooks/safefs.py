@@ -145,7 +145,8 @@ def cache_folder(root: Path | str, folder: Path | str) -> Path:
             continue
         here = os.path.join(here, part)
         if os.path.islink(here):
-            raise Refused(f"is reached through the symbolic link {os.path.relpath(here, base)}: caches are not written through links")
+            link = os.path.relpath(here, base)
+            raise Refused(f"is reached through the symbolic link {link}: caches are not written through links")
         if os.path.exists(here) and not os.path.isdir(here):
             raise Refused(f"cannot be a cache folder: {os.path.relpath(here, base)} is not a folder")
     return Path(full)

@@ -178,9 +178,9 @@ def test_files_with_their_recorded_size_and_mtime_are_not_read_again(
     read: list[str] = []
     real = api.read_source  # type: ignore[attr-defined]  # the name the checker calls
 
-    def counting(path: str | Path, max_bytes: int) -> Any:
+    def counting(path: str | Path, max_bytes: int, root: Path | None = None) -> Any:
         read.append(Path(path).name)
-        return real(path, max_bytes)
+        return real(path, max_bytes, root)
 
     monkeypatch.setattr(api, "read_source", counting)
     assert run_json(capsys, ["check", "--format", "json"]) == cold

@@ -33,8 +33,8 @@ def read_source(
     later edit's mtime with this text.
 
     The file must lie inside ``root`` (a symlink that leaves it is refused, by name); without a
-    root, inside the folder it was named in (a relative path is taken from the working folder), which is where a path given on the command line
-    was chosen to be."""
+    root, inside the folder it was named in (a relative path is taken from the working folder),
+    which is where a path given on the command line was chosen to be."""
     full = os.path.abspath(path)
     try:
         data, status = safefs.read_bytes_and_stat(os.path.dirname(full) if root is None else root, full, max_bytes)
