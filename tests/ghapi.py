@@ -1,7 +1,7 @@
 """A stand-in for GitHub's REST API: a real HTTP server on 127.0.0.1, for the Action's tests.
 
 It answers the endpoints the Action uses (GET /user, a PR's issue comments with create, update
-and delete, GET pulls/N and pulls/N/files), paginates with ``Link`` headers the way GitHub does,
+and delete, GET pulls/N and pulls/N/files, compare/A...B), paginates with ``Link`` headers the way GitHub does,
 and can be told to answer like GitHub does when things go wrong: 403 for a read-only token, 429
 with Retry-After, 422 for a comment body over 65,536 characters. Every request is recorded.
 """
@@ -50,6 +50,8 @@ class FakeGitHub:
     read_only: bool = False  # writes get 403 "Resource not accessible by integration" (fork PRs)
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     heads: dict[int, str] = field(default_factory=dict)
+    # commit -> its parent, for the compare endpoint (what "ahead" and "behind" mean is from it)
+    parents: dict[str, str] = field(default_factory=dict)
     files: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     canned: list[Canned] = field(default_factory=list)
     redirects: dict[str, str] = field(default_factory=dict)
@@ -120,9 +122,31 @@ class FakeGitHub:
             number = int(m.group(1))
             if method == "GET" and number in self.heads:
                 return 200, {}, {"number": number, "head": {"sha": self.heads[number]}}
+        if (m := re.fullmatch(rf"/repos/{repo}/compare/([0-9a-f]+)\.\.\.([0-9a-f]+)", path)) and method == "GET":
+            return self._compare(m.group(1), m.group(2))
         if (m := re.fullmatch(rf"/repos/{repo}/pulls/(\d+)/files", path)) and method == "GET":
             return self._page(path, query, self.files.get(int(m.group(1)), []))
         return 404, {}, {"message": "Not Found"}
+
+    def _ancestors(self, sha: str) -> list[str]:
+        chain = [sha]
+        while chain[-1] in self.parents and len(chain) < 10_000:
+            chain.append(self.parents[chain[-1]])
+        return chain
+
+    def _compare(self, base: str, head: str) -> tuple[int, dict[str, str], Any]:
+        known = set(self.parents) | set(self.parents.values())
+        if base not in known or head not in known:
+            return 404, {}, {"message": "Not Found"}
+        if base == head:
+            status = "identical"
+        elif base in self._ancestors(head):
+            status = "ahead"
+        elif head in self._ancestors(base):
+            status = "behind"
+        else:
+            status = "diverged"
+        return 200, {}, {"status": status}
 
     def _page(self, path: str, query: dict[str, str], items: list[dict[str, Any]]) -> tuple[int, dict[str, str], Any]:
         per_page = min(int(query.get("per_page", "30")), 100)

@@ -145,7 +145,15 @@ class Harness:
             **(env or {}),
             **more,
         }
-        for name in ("FORGEA_PATHS", "FORGEA_COMMENT", "FORGEA_FAIL_ON", "FORGEA_CONFIG", "GITHUB_ACTIONS"):
+        for name in (
+            "FORGEA_PATHS",
+            "FORGEA_COMMENT",
+            "FORGEA_COMMENT_MODE",
+            "FORGEA_ARTIFACT_NAME",
+            "FORGEA_FAIL_ON",
+            "FORGEA_CONFIG",
+            "GITHUB_ACTIONS",
+        ):
             self.monkeypatch.delenv(name, raising=False)
         for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
             self.monkeypatch.delenv(name, raising=False)
@@ -215,9 +223,10 @@ def test_outputs_summary_annotations_report_and_sarif(gh: Harness) -> None:
     assert result.outputs["warnings"] == str(summary["warnings"])
     assert Path(result.outputs["report"]).name == "forgea-hooks-report.json"
     assert result.summary.startswith("## forgea-hooks")
-    assert "### Findings by file" in result.summary
-    assert "### Unknown pins that block implementation" in result.summary
-    assert "PR comment: created" in result.summary
+    assert "### Blocking:" in result.summary
+    assert "### Unknown pins:" in result.summary
+    assert "PR comment: [created](" in result.summary
+    assert "on the runner only" in result.summary
     annotations = [line for line in result.out.splitlines() if re.match(r"::(error|warning) file=", line)]
     assert annotations and annotations[0].startswith("::error file=")
     assert len([a for a in annotations if a.startswith("::error")]) <= 10
@@ -278,11 +287,68 @@ def test_duplicates_from_a_race_are_reduced_to_one(gh: Harness) -> None:
     ]
 
 
-def test_nothing_is_written_once_the_head_has_moved_on(gh: Harness) -> None:
-    gh.fake.heads[PR] = "f" * 40
+def test_a_late_run_for_an_older_head_leaves_the_newer_comment_alone(gh: Harness) -> None:
+    older = gh.head
+    gh.run()
+    gh.push_commit("Drop the billing doc", remove=("docs/gatekeeper/C4-billing.md",))
+    gh.run()
+    [newer_comment] = gh.ours()
+    writes = len(gh.fake.writes())
+    gh.head = older  # the run for the first push finishes last, and the API still names it head
+    gh.fake.heads[PR] = older
     result = gh.run()
+    assert len(gh.fake.writes()) == writes
+    assert gh.ours() == [newer_comment]
+    assert "a later commit" in result.out
+    assert result.code == 1
+
+
+def test_a_run_for_the_new_head_writes_even_when_the_api_still_names_the_previous_one(gh: Harness) -> None:
+    older = gh.head
+    gh.run()
+    gh.push_commit("Drop the billing doc", remove=("docs/gatekeeper/C4-billing.md",))
+    gh.fake.heads[PR] = older
+    gh.run()
+    [comment] = gh.ours()
+    assert f"forgea-hooks:head {gh.head}" in comment["body"]
+    assert "C4-billing.md" not in comment["body"]
+
+
+def test_commit_order_comes_from_the_api_when_the_checkout_is_shallow(gh: Harness) -> None:
+    older = gh.head
+    gh.push_commit("A second commit")
+    newer = gh.head
+    gh.fake.parents = {newer: older, older: gh.base}
+    gh.fake.add_comment(PR, BOT, f"{MARKER}\n<!-- forgea-hooks:head {newer} -->\nfrom the newer run")
+    shallow = gh.tmp / "shallow"
+    gh.git("clone", "-q", "--depth", "1", "--branch", "feature", gh.repo.as_uri(), str(shallow), cwd=gh.tmp)
+    gh.head = older
+    gh.fake.files[PR] = [{"filename": doc, "status": "added"} for doc in BAD_DOCS]
+    gh.run(cwd=shallow)
     assert gh.fake.writes() == []
-    assert "head moved" in result.out
+    assert any(r.path.endswith(f"/compare/{older}...{newer}") for r in gh.fake.requests)
+
+
+def test_recreate_mode_posts_anew_so_the_verdict_is_at_the_bottom(gh: Harness) -> None:
+    gh.run()
+    [first] = gh.ours()
+    gh.push_commit("Drop the billing doc", remove=("docs/gatekeeper/C4-billing.md",))
+    result = gh.run(FORGEA_COMMENT_MODE="recreate")
+    [second] = gh.ours()
+    assert second["id"] != first["id"]
+    assert _methods(gh.fake)[-2:] == [
+        f"DELETE /repos/acme/docs/issues/comments/{first['id']}",
+        f"POST /repos/acme/docs/issues/{PR}/comments",
+    ]
+    assert result.report["summary"]["comment"] == "recreated"
+    writes = len(gh.fake.writes())
+    gh.run(FORGEA_COMMENT_MODE="recreate")
+    assert len(gh.fake.writes()) == writes  # unchanged: not reposted
+
+
+def test_comment_mode_off_writes_nothing(gh: Harness) -> None:
+    result = gh.run(FORGEA_COMMENT_MODE="off")
+    assert gh.fake.writes() == []
     assert result.code == 1
 
 
@@ -324,11 +390,12 @@ def test_a_fork_token_gets_a_warning_and_the_findings_decide(gh: Harness, fail_o
     gh.fake.read_only = True
     result = gh.run(FORGEA_FAIL_ON=fail_on)
     assert result.code == code
-    assert "::warning title=forgea-hooks::PR comment skipped: the token may not write" in result.out
+    # First, so that GitHub's cap of 10 warnings per step never drops it.
+    assert result.out.startswith("::warning title=forgea-hooks::PR comment skipped: the token may not write")
     assert gh.fake.comments.get(PR, []) == []
     assert result.outputs["comment-url"] == ""
     assert "::error file=" in result.out
-    assert "### Findings by file" in result.summary
+    assert "### Blocking:" in result.summary or fail_on == "never"
     assert "not written" in result.summary
 
 
@@ -363,7 +430,9 @@ def test_thousands_of_findings_stay_under_githubs_limits(gh: Harness) -> None:
     [comment] = gh.ours()
     assert len(comment["body"]) < 65_536
     assert "https://github.example/acme/docs/actions/runs/4242" in comment["body"]
-    assert not re.search(r"@team\d|(?<!&)#\d", comment["body"].split("| Message |")[1])
+    outside_code = re.sub(r"(`+).*?\1", "", comment["body"].split("\n### ", 1)[1])
+    assert not re.search(r"@team\d|(?<!&)#\d", outside_code)
+    assert "\u200b" not in comment["body"] + result.summary
     assert len(result.summary.encode("utf-8")) < 1024 * 1024
     assert result.out.count("::error file=") == 10
 

@@ -3,6 +3,12 @@
 Findings quote the docs (paths, technology names, pin values), and a PR's docs are written by
 whoever opened it. Rendered in a bot's comment, that text must not ping people (``@org/team``),
 link or close issues (``fixes #1``, ``GH-1``, issue URLs), or inject HTML, images or links.
+
+Doc text goes into code spans: GitHub neither renders Markdown nor looks for mentions, issue
+references or URLs inside ``<code>``, and what a reader copies out of one is exactly the doc's
+text (no invisible characters). Text that cannot be a code span (the tool's own words around a
+quoted value) has its Markdown punctuation turned into character references, and any word in it
+that GitHub would link goes into a code span of its own.
 """
 
 from __future__ import annotations
@@ -12,27 +18,64 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-ZWSP = "\u200b"
 # Markdown and HTML punctuation become numeric references: Markdown shows them as the character
 # and never as markup. ``$`` is there because GitHub renders ``$…$`` as math.
-_ENTITIES = str.maketrans({ch: f"&#{ord(ch)};" for ch in "&<>\"'`*_[]()~|\\!$={}^"})
-# A zero-width space breaks what GitHub would otherwise link: mentions, issue references and
-# autolinked URLs (an autolinked issue URL in a bot comment cross-references that issue). These
-# run before the entities go in, whose own ``#`` must stay intact.
-_LINK_BREAKERS = (
-    (re.compile(r"([@#])"), r"\1" + ZWSP),
-    (re.compile(r"(?i)\b(gh)-(?=\d)"), r"\1" + ZWSP + "-"),
-    (re.compile(r"://"), ":" + ZWSP + "//"),
-    (re.compile(r"(?i)\b(www)\."), r"\1" + ZWSP + "."),
-)
+_ENTITIES = str.maketrans({ch: f"&#{ord(ch)};" for ch in "&<>\"'`*_[]()~|\\!$={}^#@"})
+# Words GitHub turns into links or notifications: mentions, issue and GHSA references, URLs.
+_LINKISH = re.compile(r"(?i)[@#]|\bgh-\d|://|\bwww\.|\bghsa-")
+# A value the rules quote in a message: 'like this' (the rules' own convention), or `like this`.
+_QUOTED = re.compile(r"`([^`]+)`|(?<![\w'])'([^'\n]+)'(?![\w'])")
+_BACKTICKS = re.compile(r"`+")
+_MARKDOWN_FILES = (".md", ".markdown")
 
 
-def escape(text: str) -> str:
-    """Doc text made inert for a GitHub Markdown table cell or paragraph (one line)."""
-    flat = " ".join(text.split())
-    for pattern, replacement in _LINK_BREAKERS:
-        flat = pattern.sub(replacement, flat)
-    return flat.translate(_ENTITIES)
+def _flat(text: str) -> str:
+    """One line: GitHub's tables and list items end at a newline."""
+    return " ".join(text.split())
+
+
+def code(text: str, *, table: bool = False) -> str:
+    """``text`` as one code span, its fence longer than any run of backticks inside it.
+
+    In a table cell ``|`` still ends the cell inside a code span, so it is escaped there (GitHub
+    shows ``\\|`` in a table's code span as ``|``).
+    """
+    flat = _flat(text)
+    if not flat:
+        return "(empty)"
+    longest = max((len(run) for run in _BACKTICKS.findall(flat)), default=0)
+    fence = "`" * (longest + 1)
+    # A space pads a span that starts or ends with a backtick; GitHub strips one from each side.
+    pad = " " if flat[0] == "`" or flat[-1] == "`" else ""
+    if table:
+        flat = flat.replace("|", "\\|")
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+def _words(text: str, table: bool) -> str:
+    # Splitting on single spaces keeps a piece's edge spaces, so pieces join back as they were.
+    words = []
+    for word in text.split(" "):
+        words.append(code(word, table=table) if _LINKISH.search(word) else word.translate(_ENTITIES))
+    return " ".join(words)
+
+
+def escape(text: str, *, table: bool = False) -> str:
+    """Doc text made inert as plain words: punctuation as references, linkable words as code."""
+    return _words(_flat(text), table)
+
+
+def message(text: str, *, table: bool = False) -> str:
+    """A finding's message or hint: quoted values as code spans, the words around them escaped."""
+    flat = _flat(text)
+    parts: list[str] = []
+    end = 0
+    for match in _QUOTED.finditer(flat):
+        parts.append(_words(flat[end : match.start()], table))
+        parts.append(code(match.group(1) or match.group(2), table=table))
+        end = match.end()
+    parts.append(_words(flat[end:], table))
+    return "".join(parts)
 
 
 def size(text: str) -> int:
@@ -41,9 +84,16 @@ def size(text: str) -> int:
 
 
 def blob_url(server_url: str, repository: str, sha: str, path: str, line: int) -> str:
-    """A link to a line of a file at a commit; everything from the docs is percent-encoded."""
-    anchor = f"#L{line}" if line >= 1 else ""
-    return f"{server_url.rstrip('/')}/{repository}/blob/{sha}/{quote(path, safe='/')}{anchor}"
+    """A link to a line of a file at a commit; everything from the docs is percent-encoded.
+
+    GitHub shows a Markdown file rendered, where ``#L12`` goes nowhere; ``?plain=1`` shows its
+    source, where the line is highlighted.
+    """
+    url = f"{server_url.rstrip('/')}/{repository}/blob/{sha}/{quote(path, safe='/')}"
+    if line < 1:
+        return url
+    plain = "?plain=1" if path.lower().endswith(_MARKDOWN_FILES) else ""
+    return f"{url}{plain}#L{line}"
 
 
 @dataclass

@@ -9,8 +9,10 @@ step outputs are written either way. The PR comment is best effort: when it cann
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
+import subprocess
 import sys
 import uuid
 from collections.abc import Mapping, Sequence
@@ -21,7 +23,7 @@ from forgea_hooks import __version__
 from forgea_hooks.action import annotate, summary
 from forgea_hooks.action.changes import ChangedDocs, changed_docs
 from forgea_hooks.action.client import ApiError, GitHubClient, PermissionDenied
-from forgea_hooks.action.comment import CommentContext, CommentOutcome, counts, plural, sync
+from forgea_hooks.action.comment import Ancestry, CommentContext, CommentOutcome, counts, plural, sync
 from forgea_hooks.action.settings import FailOn, PullRequest, Settings, from_env
 from forgea_hooks.api import CheckOptions, CheckResult, ConfigError, rule_catalog, run_check
 from forgea_hooks.findings import Finding, Severity
@@ -94,7 +96,7 @@ class Scope:
 
 
 def _scope(
-    settings: Settings, pr: PullRequest | None, client: GitHubClient | None, cwd: Path, console: Console
+    settings: Settings, pr: PullRequest | None, client: GitHubClient | None, cwd: Path, warnings: list[str]
 ) -> Scope:
     whole = f"paths: {' '.join(settings.paths)}" if settings.paths else "whole tree"
     if pr is None:
@@ -102,7 +104,7 @@ def _scope(
     try:
         changed = changed_docs(pr, settings.repository, settings.paths, cwd, client)
     except ApiError as exc:
-        console.warning(f"Cannot tell which docs PR #{pr.number} changes ({exc}); checking {whole}.")
+        warnings.append(f"Cannot tell which docs PR #{pr.number} changes ({exc}); checking {whole}.")
         return Scope(settings.paths, f"{whole}; the PR's changed files could not be listed", None)
     count = len(changed.paths)
     words = f"pull request #{pr.number}: {plural(count, 'changed doc')}, listed by {changed.source}"
@@ -132,6 +134,35 @@ def _judged_against(names: Sequence[str], settings: Settings, cwd: Path) -> str 
     return None
 
 
+def _is_ancestor(cwd: Path) -> Ancestry:
+    def check(older: str, newer: str) -> bool | None:
+        try:
+            done = subprocess.run(
+                ["git", "merge-base", "--is-ancestor", older, newer],
+                cwd=cwd,
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        # 0: ancestor, 1: not; anything else (a commit this shallow checkout lacks): cannot tell.
+        return {0: True, 1: False}.get(done.returncode)
+
+    return check
+
+
+def checked_commit(settings: Settings, cwd: Path) -> str:
+    """The commit whose files were checked: the checkout's HEAD (the PR's merge commit under the
+    default ``actions/checkout``), so that line links show the lines the findings name."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return settings.sha
+    head = done.stdout.decode("ascii", "replace").strip()
+    return head if done.returncode == 0 and len(head) in (40, 64) else settings.sha
+
+
 def _comment(
     settings: Settings,
     pr: PullRequest,
@@ -139,41 +170,40 @@ def _comment(
     client: GitHubClient | None,
     client_problem: str,
     result: CheckResult,
-    console: Console,
-) -> CommentOutcome:
+    ctx: CommentContext,
+    cwd: Path,
+    notes: list[str],
+) -> tuple[CommentOutcome, str]:
+    """The comment's outcome, and a warning to print when it could not be written."""
     if client is None:
         reason = client_problem or "no GITHUB_TOKEN"
-        console.warning(f"PR comment skipped: {reason}. {STILL_REPORTED}")
-        return CommentOutcome("skipped", "", reason)
-    ctx = CommentContext(
-        repository=settings.repository,
-        server_url=settings.server_url,
-        head_sha=pr.head_sha,
-        run_url=settings.run_url,
-        docs_checked=result.files_checked,
-        baselined=result.baselined,
-    )
+        return CommentOutcome("skipped", "", reason), f"PR comment skipped: {reason}. {STILL_REPORTED}"
     try:
-        outcome = sync(client, settings.repository, pr.number, result.findings, ctx)
+        outcome = sync(
+            client,
+            settings.repository,
+            pr.number,
+            result.findings,
+            ctx,
+            mode=settings.comment_mode.value,
+            is_ancestor=_is_ancestor(cwd),
+        )
     except PermissionDenied:
         reason = "the token may not write to this pull request (fork and Dependabot PRs get read-only tokens)"
-        console.warning(f"PR comment skipped: {reason}. {STILL_REPORTED}")
-        return CommentOutcome("skipped", "", reason)
+        return CommentOutcome("skipped", "", reason), f"PR comment skipped: {reason}. {STILL_REPORTED}"
     except ApiError as exc:
-        console.warning(f"PR comment skipped: {exc}. {STILL_REPORTED}")
-        return CommentOutcome("skipped", "", str(exc))
+        return CommentOutcome("skipped", "", str(exc)), f"PR comment skipped: {exc}. {STILL_REPORTED}"
     if outcome.action == "skipped":
-        console.out(command("notice", f"PR comment not written: {outcome.note}.", {"title": "forgea-hooks"}))
-    return outcome
+        notes.append(f"PR comment not written: {outcome.note}.")
+    return outcome, ""
 
 
 def _comment_words(outcome: CommentOutcome | None) -> str:
     if outcome is None:
         return ""
-    link = f" ({outcome.url})" if outcome.url else ""
-    if outcome.action in ("created", "updated", "unchanged"):
-        return f"{outcome.action}{link}"
-    return f"{'not written' if outcome.action == 'skipped' else 'none'}: {outcome.note}{link}"
+    if outcome.action in ("created", "updated", "recreated", "unchanged"):
+        return outcome.action
+    return f"{'not written' if outcome.action == 'skipped' else 'none'}: {outcome.note}"
 
 
 def run(settings: Settings, console: Console, cwd: Path) -> int:
@@ -185,7 +215,8 @@ def run(settings: Settings, console: Console, cwd: Path) -> int:
             client = GitHubClient(settings.api_url, settings.token)
         except ApiError as exc:
             client_problem = str(exc)
-    scope = _scope(settings, pr, client, cwd, console)
+    own_warnings: list[str] = []
+    scope = _scope(settings, pr, client, cwd, own_warnings)
     if scope.changed is not None and not scope.changed.paths:
         # An empty path list means "the whole tree" to run_check; a PR with no doc changes has
         # nothing to check, but may still need its old comment turned green.
@@ -194,23 +225,77 @@ def run(settings: Settings, console: Console, cwd: Path) -> int:
         result = run_check(
             CheckOptions(paths=scope.paths, config_file=settings.config, links=settings.links, online=settings.online)
         )
-
-    for warning in result.warnings:
-        console.warning(warning)
-    for problem in result.errors:
-        console.out(command("error", problem, {"title": "forgea-hooks: cannot check"}))
-    for line in annotate.commands(result.findings):
-        console.out(line)
-    _log_listing(result.findings, console)
+    own_warnings += result.warnings
     # A path the user named that does not exist is a usage error, whatever the findings say.
     code = 2 if result.errors else exit_code(result.findings, settings.fail_on)
-
-    outcome = None
-    if pr is not None and settings.comment:
-        outcome = _comment(settings, pr, client=client, client_problem=client_problem, result=result, console=console)
+    changed = frozenset(scope.changed.paths) if scope.changed is not None else frozenset()
+    link_sha = checked_commit(settings, cwd)
+    notes: list[str] = []
 
     tally = counts(result.findings)
     report_path = _report_path(settings, cwd)
+    summary_ctx = summary.SummaryContext(
+        scope=scope.words,
+        files_checked=result.files_checked,
+        comment="",
+        tool_warnings=own_warnings,
+        report_path=str(report_path),
+        server_url=settings.server_url,
+        repository=settings.repository,
+        sha=link_sha,
+        fail_on=settings.fail_on.value,
+        pr_number=pr.number if pr else None,
+        changed=changed,
+        artifact_name=settings.artifact_name,
+        run_url=settings.run_url,
+        sarif_path=str(settings.sarif_file or ""),
+        baselined=result.baselined,
+    )
+    already = 0
+    if settings.step_summary is not None and settings.step_summary.exists():
+        already = settings.step_summary.stat().st_size
+    # Rendered once first to learn whether it is cut: every "see X" claim must hold.
+    _, summary_cut = summary.build(result.findings, summary_ctx, already)
+    rest_where = "the step log" if summary_cut or settings.step_summary is None else "the job summary"
+
+    outcome = None
+    if pr is not None and settings.comment:
+        ctx = CommentContext(
+            repository=settings.repository,
+            server_url=settings.server_url,
+            head_sha=pr.head_sha,
+            run_url=settings.run_url,
+            docs_checked=result.files_checked,
+            fail_on=settings.fail_on.value,
+            link_sha=link_sha,
+            changed=changed,
+            baselined=result.baselined,
+            rest_where=f"the [{'job summary' if rest_where == 'the job summary' else 'step log'}]({settings.run_url})",
+        )
+        outcome, problem = _comment(
+            settings,
+            pr,
+            client=client,
+            client_problem=client_problem,
+            result=result,
+            ctx=ctx,
+            cwd=cwd,
+            notes=notes,
+        )
+        if problem:
+            own_warnings.append(problem)
+
+    # The action's own warnings go first and count against GitHub's 10 per step: a skipped
+    # comment must not be the 11th warning, which GitHub drops.
+    problems = [f"Not checked: {problem}" for problem in result.errors]
+    for line in annotate.commands(
+        result.findings, changed=changed, own_errors=problems, own_warnings=own_warnings, rest_where=rest_where
+    ):
+        console.out(line)
+    for note in notes:
+        console.out(command("notice", note, {"title": "forgea-hooks"}))
+    _log_listing(result.findings, console)
+
     report = {
         "findings": [finding.as_dict() for finding in result.findings],
         "summary": {
@@ -227,6 +312,7 @@ def run(settings: Settings, console: Console, cwd: Path) -> int:
             "comment_url": outcome.url if outcome else "",
             "tool_warnings": list(result.warnings),
             "unchecked": list(result.errors),
+            "checked_commit": link_sha,
             "version": __version__,
         },
     }
@@ -241,20 +327,14 @@ def run(settings: Settings, console: Console, cwd: Path) -> int:
         settings.sarif_file.write_text(console.redact(text), encoding="utf-8")
 
     if settings.step_summary is not None:
-        already = settings.step_summary.stat().st_size if settings.step_summary.exists() else 0
-        ctx = summary.SummaryContext(
-            scope=scope.words,
-            files_checked=result.files_checked,
+        final = dataclasses.replace(
+            summary_ctx,
             comment=_comment_words(outcome),
-            tool_warnings=result.warnings,
-            report_path=str(report_path),
-            server_url=settings.server_url,
-            repository=settings.repository,
-            sha=pr.head_sha if pr else settings.sha,
-            baselined=result.baselined,
+            comment_url=outcome.url if outcome else "",
+            tool_warnings=own_warnings,
         )
         with settings.step_summary.open("a", encoding="utf-8") as handle:
-            handle.write(console.redact(summary.render(result.findings, ctx, already)))
+            handle.write(console.redact(summary.render(result.findings, final, already)))
 
     if settings.output is not None:
         _write_outputs(
@@ -281,7 +361,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="forgea-hooks action",
         description=(
             "Run the GitHub Action's checks. Inputs come from FORGEA_PATHS, FORGEA_LINKS, FORGEA_COMMENT, "
-            "FORGEA_FAIL_ON, FORGEA_CONFIG, FORGEA_SARIF_FILE and GitHub's GITHUB_* variables."
+            "FORGEA_FAIL_ON, FORGEA_CONFIG, FORGEA_SARIF_FILE, FORGEA_COMMENT_MODE, FORGEA_ARTIFACT_NAME "
+            "and GitHub's GITHUB_* variables."
         ),
     )
     parser.parse_args(argv)

@@ -22,6 +22,12 @@ _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
 
 
+class CommentMode(str, enum.Enum):
+    UPDATE = "update"  # edit the one comment in place
+    RECREATE = "recreate"  # delete it and post anew, so a changed verdict lands at the bottom
+    OFF = "off"
+
+
 class FailOn(str, enum.Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -56,6 +62,8 @@ class Settings:
     output: Path | None
     runner_temp: Path | None
     online: bool = True
+    comment_mode: CommentMode = CommentMode.UPDATE
+    artifact_name: str = ""  # the artifact the action uploads the JSON report and SARIF to
 
     @property
     def pull_request(self) -> PullRequest | None:
@@ -121,10 +129,19 @@ def from_env(env: Mapping[str, str]) -> Settings:
     except ValueError:
         choices = ", ".join(choice.value for choice in FailOn)
         raise ConfigError(f"FORGEA_FAIL_ON must be one of {choices}, not {env['FORGEA_FAIL_ON']!r}") from None
+    mode_raw = env.get("FORGEA_COMMENT_MODE", "").strip().lower() or CommentMode.UPDATE.value
+    try:
+        mode = CommentMode(mode_raw)
+    except ValueError:
+        choices = ", ".join(choice.value for choice in CommentMode)
+        raise ConfigError(f"FORGEA_COMMENT_MODE must be one of {choices}, not {env['FORGEA_COMMENT_MODE']!r}") from None
+    comment = _flag(env, "FORGEA_COMMENT", True) and mode is not CommentMode.OFF
     return Settings(
         paths=paths,
         links=_flag(env, "FORGEA_LINKS", True),
-        comment=_flag(env, "FORGEA_COMMENT", True),
+        comment=comment,
+        comment_mode=mode,
+        artifact_name=env.get("FORGEA_ARTIFACT_NAME", "").strip(),
         fail_on=fail_on,
         config=_path(env, "FORGEA_CONFIG"),
         sarif_file=_path(env, "FORGEA_SARIF_FILE"),
