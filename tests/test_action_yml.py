@@ -21,8 +21,12 @@ INPUT_ENV = {
     "fail-on": "FORGEA_FAIL_ON",
     "config": "FORGEA_CONFIG",
     "sarif-file": "FORGEA_SARIF_FILE",
+    "comment-mode": "FORGEA_COMMENT_MODE",
+    "artifact-name": "FORGEA_ARTIFACT_NAME",
     "github-token": "GITHUB_TOKEN",
 }
+RUN_STEPS = [step for step in STEPS if "run" in step]
+CHECK = next(step for step in STEPS if step.get("id") == "check")
 
 
 def test_validates_against_the_github_actions_schema() -> None:
@@ -36,23 +40,30 @@ def test_validates_against_the_github_actions_schema() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_is_a_composite_action_that_installs_itself_into_a_venv_and_runs_the_action_command() -> None:
+def test_is_a_composite_action_that_installs_itself_into_a_cached_venv_and_runs_the_action_command() -> None:
     assert SPEC["runs"]["using"] == "composite"
-    install, check = STEPS
-    assert '"$RUNNER_TEMP/forgea-hooks-venv"' in install["run"]
+    prep, cache, install, check, upload = STEPS
+    assert '"venv=$RUNNER_TEMP/forgea-hooks-venv"' in prep["run"]
+    assert cache["uses"].startswith("actions/cache@")
+    assert cache["with"]["key"] == "${{ steps.prep.outputs.key }}"
+    # The key changes with the runner, the Python build and the action's own files.
+    for part in ("RUNNER_OS", "RUNNER_ARCH", "$build", "$source"):
+        assert part in prep["run"]
     assert 'pip install --quiet --disable-pip-version-check --no-input "$GITHUB_ACTION_PATH"' in install["run"]
-    assert check["id"] == "check"
+    assert '"$bin/forgea-hooks" --version' in install["run"]  # a broken restore is rebuilt
     assert check["run"].endswith('forgea-hooks" action')
-    assert all(step["shell"] == "bash" for step in STEPS)
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert upload["if"] == "always() && inputs.artifact-name != ''"
+    assert all(step["shell"] == "bash" for step in RUN_STEPS)
 
 
 def test_no_expression_is_spliced_into_a_script() -> None:
-    for step in STEPS:
+    for step in RUN_STEPS:
         assert "${{" not in step["run"], step["name"]
 
 
 def test_every_input_is_documented_optional_and_reaches_the_program_through_env() -> None:
-    env = STEPS[1]["env"]
+    env = CHECK["env"]
     assert set(SPEC["inputs"]) == set(INPUT_ENV)
     for name, variable in INPUT_ENV.items():
         spec = SPEC["inputs"][name]
@@ -72,6 +83,8 @@ def test_input_defaults() -> None:
         "config": "",
         "github-token": "${{ github.token }}",
         "sarif-file": "",
+        "comment-mode": "update",
+        "artifact-name": "",
     }
 
 
