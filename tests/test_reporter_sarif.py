@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 
 from forgea_hooks.findings import Finding, Severity
+from forgea_hooks.reporters import sarif
 from forgea_hooks.reporters.sarif import FINGERPRINT_KEY, artifact_uri, render
 
 SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -85,7 +86,7 @@ def test_tool_and_rules() -> None:
     assert driver["name"] == "forgea-hooks"
     assert driver["version"] == "0.1.0"
     pin = next(r for r in driver["rules"] if r["id"] == "pin-unknown")
-    assert pin["shortDescription"]["text"] == RULES["pin-unknown"]
+    assert pin["shortDescription"]["text"] == "A version field with no version"
 
 
 def test_rule_index_points_at_the_rule_even_for_a_rule_outside_the_catalog() -> None:
@@ -153,3 +154,54 @@ def test_fingerprints_ignore_white_space_changes_in_the_message() -> None:
 def test_hint_is_part_of_the_message_text() -> None:
     text = _log([_finding(hint="pin it")])["runs"][0]["results"][0]["message"]["text"]
     assert text == "Redis: the version is unknown\nHint: pin it"
+
+
+def test_rules_carry_what_the_alert_page_shows() -> None:
+    from forgea_hooks.api import rule_catalog
+
+    log = json.loads(render([_finding()], rule_catalog(), "0.1.0"))
+    _validate(log)
+    rules = {rule["id"]: rule for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    for rule in rules.values():
+        text = rule["shortDescription"]["text"]
+        assert len(text) <= 120 and "\n" not in text and "`" not in text, text
+        assert rule["fullDescription"]["text"]
+        assert rule["helpUri"].endswith(f"docs/format.md#{rule['id']}")
+        assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+    pin_range = rules["pin-range"]
+    assert "Fails:" in pin_range["help"]["markdown"] and "Passes:" in pin_range["help"]["markdown"]
+    assert "`" in pin_range["help"]["markdown"] and "`" not in pin_range["help"]["text"]
+    assert rules["path-absolute"]["defaultConfiguration"]["level"] == "error"
+
+
+def test_the_shipped_rule_help_matches_docs_format_md() -> None:
+    from forgea_hooks.reporters.ruledocs import help_markdown, sections
+
+    format_md = Path(__file__).resolve().parent.parent / "docs" / "format.md"
+    assert dict(help_markdown()) == sections(format_md.read_text(encoding="utf-8")), (
+        "run: python -m forgea_hooks.reporters.ruledocs docs/format.md"
+    )
+
+
+def test_at_most_25000_results_errors_first_with_a_notification() -> None:
+    findings = [_finding(line=n, severity=Severity.WARNING, message=f"w{n}") for n in range(1, 25_001)]
+    findings += [_finding(line=n, path="docs/b.md", message=f"e{n}") for n in range(1, 11)]
+    log = _log(findings)
+    run = log["runs"][0]
+    assert len(run["results"]) == 25_000
+    assert sum(1 for r in run["results"] if r["level"] == "error") == 10
+    [note] = run["invocations"][0]["toolExecutionNotifications"]
+    assert "10 of 25,010 findings are not in this log" in note["message"]["text"]
+    assert all(r["partialFingerprints"][FINGERPRINT_KEY] for r in run["results"])
+
+
+def test_a_capped_log_validates(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
+    log = _log([_finding(line=n, severity=Severity.WARNING) for n in range(1, 6)] + [_finding(line=9)])
+    assert [r["level"] for r in log["runs"][0]["results"]] == ["warning", "warning", "error"]
+    assert log["runs"][0]["invocations"][0]["executionSuccessful"] is True
+    _validate(log)
+
+
+def test_no_notification_under_the_cap() -> None:
+    assert "invocations" not in _log([_finding()])["runs"][0]
