@@ -220,7 +220,7 @@ def build(findings: Sequence[Finding], ctx: SummaryContext, already_written: int
     first, first_shown = _files("Blocking", blocking_files, ctx, budget)
     second, second_shown = _files("Not blocking", other_files, ctx, budget)
     second_shown += pinned_apart
-    text = header + first + pins + eol + second
+    text = header + first + pins + second + eol
     cut = first_shown + second_shown < len(findings) or eol_shown < len(eol_findings)
     if cut:
         text += (
