@@ -202,7 +202,10 @@ class Checker:
             if kind is None:
                 return None
             severity = self.severity("file-invalid", kind)
-            found = [Finding(display, 1, 1, "file-invalid", severity, f"the file {text.reason}")] if severity else []
+            hint = rules.hints()["file-invalid"]
+            found = (
+                [Finding(display, 1, 1, "file-invalid", severity, f"the file {text.reason}", hint)] if severity else []
+            )
             return FileOutcome(display, candidate.relpath, kind, found)
         # Only a whole-tree run keeps results, so only it pays for hashing each file.
         text_digest = resultcache.digest(text) if self._caching() else ""
@@ -215,7 +218,7 @@ class Checker:
         doc, problems = parse(text, display, candidate.relpath, kind)
         if candidate.kind is None and doc.section(REPORT_HEADING) is None:
             return None  # the words were only in a code block or in prose, not a heading
-        ctx = rules.RuleContext(doc, self.config, self.severity, self.tree)
+        ctx = rules.RuleContext(doc, self.config, self.severity, self.tree, text=text)
         for line, message in problems:
             ctx.report("file-invalid", line, message)
         for module in self.modules:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,12 +92,20 @@ def _read(path: Path) -> dict[str, Any]:
             raise ConfigError(f"{path}: YAML anchors and aliases are not allowed in the config")
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+        raise ConfigError(f"{path}: {yaml_problem(exc)}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys (kinds, exclude, rules, ...)")
     return data
+
+
+def yaml_problem(exc: Exception) -> str:
+    """PyYAML's complaint with its line and column (1-based), which its first line leaves out."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return f"not valid YAML{where}: {problem}"
 
 
 def _read_pyproject(path: Path) -> dict[str, Any] | None:
@@ -126,17 +134,13 @@ def _validate(raw: dict[str, Any], origin: str) -> None:
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     errors = sorted(validator.iter_errors(raw), key=lambda error: list(map(str, error.absolute_path)))
     if errors:
-        error = errors[0]
-        key = ".".join(str(part) for part in error.absolute_path) or "(top level)"
-        if error.validator == "additionalProperties":
-            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-            where = f"{key}." if error.absolute_path else ""
-            raise ConfigError(f"{origin}: unknown key '{where}{extra[0] if extra else '?'}'")
-        raise ConfigError(f"{origin}: key '{key}': {_plain(error.message)}")
+        from forgea_hooks.schemawords import explain
+
+        raise ConfigError(f"{origin}: {explain(errors[0], _config_key)}")
 
 
-def _plain(message: str) -> str:
-    return message.replace("False", "off") if len(message) < 300 else message[:300] + "..."
+def _config_key(path: Sequence[str | int]) -> str:
+    return "'" + ".".join(str(part) for part in path) + "'" if path else "the config"
 
 
 def _severity(value: Any) -> Severity | None:
@@ -161,7 +165,10 @@ def _build(root: Path, raw: dict[str, Any], origin: str | None, known_rules: Col
     overrides: dict[tuple[str, str], Severity | None] = {}
     for rule, setting in raw.get("rules", {}).items():
         if rule not in known_rules:
-            raise ConfigError(f"{origin}: key 'rules.{rule}': no such rule (see `forgea-hooks rules`)")
+            from forgea_hooks.schemawords import suggest
+
+            near = suggest(rule, known_rules)
+            raise ConfigError(f"{origin}: key 'rules.{rule}': no such rule{near} (see `forgea-hooks rules`)")
         if isinstance(setting, dict):
             for kind, value in setting.items():
                 overrides[(rule, kind)] = _severity(value)

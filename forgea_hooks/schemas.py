@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -180,7 +180,43 @@ def _explain(error: ValidationError, instance: dict[str, Any]) -> Iterator[Schem
             text = message or f"missing {noun} '{title or name}'{context}"
             yield SchemaProblem(what, 1 if what == "section-missing" else line, text)
         return
-    yield SchemaProblem(rule or "field-invalid", line, (message or error.message) + context)
+    if message is None:
+        from forgea_hooks.schemawords import explain
+
+        message = explain(error, _model_subject)
+    yield SchemaProblem(rule or "field-invalid", line, message + context)
+
+
+# Steps of a model path that are its structure, not a name the user wrote.
+_STRUCTURE = frozenset(
+    {
+        "value",
+        "fields",
+        "entries",
+        "sections",
+        "section_list",
+        "items",
+        "reports",
+        "head",
+        "line",
+        "text",
+        "paragraphs",
+        "tables",
+        "rows",
+        "cells",
+        "columns",
+        "metadata",
+        "table",
+        "front_matter",
+        "status_lines",
+    }
+)
+
+
+def _model_subject(path: Sequence[str | int]) -> str:
+    """The user's name for a place in the model: the innermost field or section name on the path."""
+    names = [step for step in path if isinstance(step, str) and step not in _STRUCTURE]
+    return f"'{names[-1]}'" if names else "the document"
 
 
 def _keyword(error: ValidationError, keyword: str) -> str | None:
@@ -201,5 +237,7 @@ def _locate(instance: Any, path: list[Any]) -> tuple[int, str]:
             line = node["line"]
             head = node.get("head")
             if isinstance(head, dict) and head.get("value"):
-                context = f" in the entry for '{head['value']}'"
+                from forgea_hooks.schemawords import show
+
+                context = f" in the entry for {show(head['value'])}"
     return line, context

@@ -58,7 +58,7 @@ def test_exit_1_for_an_error_and_text_format(tmp_path: Path, capsys: pytest.Capt
     write(tmp_path, "docs/gatekeeper/a.md", GOOD_REPORT.replace("16.4", "TBD"))
     assert main(["check", "docs/gatekeeper/a.md"]) == 1
     out = capsys.readouterr().out
-    assert "docs/gatekeeper/a.md:6:1: warning pin-unknown " in out
+    assert "docs/gatekeeper/a.md:6:32: warning pin-unknown " in out
     assert "docs/gatekeeper/a.md:13:1: error decision-inconsistent " in out
 
 

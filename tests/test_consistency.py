@@ -613,7 +613,7 @@ def test_a_malformed_package_json_exits_by_the_findings_alone(
     write(tmp_path, "package.json", "{ not json\n")
     code = main(["check"])
     captured = capsys.readouterr()
-    assert "docs/official-docs/prisma.md:4:1: error pin-inconsistent " in captured.out
+    assert "docs/official-docs/prisma.md:4:16: error pin-inconsistent " in captured.out
     assert "pin-drift" not in captured.out
     assert "forgea-hooks: warning: package.json:1:" in captured.err
     assert code == 1

@@ -74,7 +74,7 @@ def test_hook_fails_on_the_invalid_tree_and_shows_the_findings(tmp_path: Path, e
     done = try_repo(repo, "forgea-docs", environment)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "docs/gatekeeper/C4-billing.md:29:1: error decision-invalid" in done.stdout
-    assert "docs/official-docs/EPIC-C/prisma.md:4:1: error pin-inconsistent" in done.stdout
+    assert "docs/official-docs/EPIC-C/prisma.md:4:16: error pin-inconsistent" in done.stdout
 
 
 def test_hook_passes_on_the_valid_tree(tmp_path: Path, environment: dict[str, str]) -> None:
@@ -88,4 +88,4 @@ def test_consistency_hook_reports_drift_and_disagreement(tmp_path: Path, environ
     repo = make_repo(tmp_path / "invalid", TREES["invalid"])
     done = try_repo(repo, "forgea-docs-consistency", environment)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "docs/official-docs-registry.md:6:1: error pin-drift" in done.stdout
+    assert "docs/official-docs-registry.md:6:45: error pin-drift" in done.stdout

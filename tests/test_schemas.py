@@ -65,7 +65,7 @@ def test_annotation_only_properties_become_true_and_keep_their_titles_for_messag
     found = list(problems({"fields": {"purpose": ""}}, Draft202012Validator(skipped)))
     assert [(problem.rule, problem.message) for problem in found] == [
         ("field-missing", "missing field 'Why required'"),
-        ("field-invalid", "'' should be non-empty"),
+        ("field-invalid", "'purpose' is empty; expected some text"),
     ]
 
 

@@ -66,7 +66,11 @@ def split(text: str) -> FrontMatter:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        return FrontMatter(None, {}, end_line, f"front matter is not valid YAML: {_first_line(exc)}", line)
+        # The finding has the line; the column and PyYAML's own words (its message's first line is
+        # only the context, "while parsing a flow sequence") go in the message.
+        column = f" at column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or _first_line(exc)
+        return FrontMatter(None, {}, end_line, f"front matter is not valid YAML{column}: {problem}", line)
     if data is None:
         return FrontMatter({}, {}, end_line)
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):

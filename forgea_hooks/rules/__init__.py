@@ -7,7 +7,9 @@ that configuration (severities, ``off``) and inline disables apply in one place.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -36,6 +38,16 @@ def defaults() -> dict[str, Mapping[str, Severity | None]]:
     for module in modules():
         table.update(module.RULES)
         table.update(getattr(module, "VARIANTS", {}))
+    return table
+
+
+@functools.cache
+def hints() -> dict[str, str]:
+    """Rule id -> how to fix it, from each module's ``HINTS``: the hint of a finding whose rule
+    gave no more specific one."""
+    table: dict[str, str] = {}
+    for module in modules():
+        table.update(getattr(module, "HINTS", {}))
     return table
 
 
@@ -92,14 +104,50 @@ class RuleContext:
     # Files a rule looked for, and whether they were there: a cached result holds only while
     # these still hold.
     probes: list[tuple[str, bool]] = field(default_factory=list)
+    # The doc's text, to find the column of what a finding is about; without it, column 1.
+    text: str = ""
+    _lines: list[str] | None = field(default=None, repr=False)
 
     def exists(self, relpath: str) -> bool:
         found = (self.config.root / relpath).exists()
         self.probes.append((relpath, found))
         return found
 
-    def report(self, rule: str, line: int, message: str, hint: str = "", *, column: int = 1, variant: str = "") -> None:
+    def report(
+        self,
+        rule: str,
+        line: int,
+        message: str,
+        hint: str = "",
+        *,
+        column: int = 0,
+        variant: str = "",
+        at: str = "",
+    ) -> None:
+        """A finding at ``line``. Its column is ``column`` when given, else where ``at`` (the
+        offending text) is on the line, else where the first value the message quotes is."""
         severity = self.severity(rule, self.doc.kind, variant)
         if severity is None or rule in self.doc.disabled.get(line, ()):
             return
-        self.findings.append(Finding(self.doc.path, line, column, rule, severity, message, hint))
+        named = [quoted or pin for quoted, pin in _QUOTED.findall(message)]
+        column = column or self._column(line, [at] if at else named)
+        self.findings.append(
+            Finding(self.doc.path, line, column, rule, severity, message, hint or hints().get(rule, ""))
+        )
+
+    def _column(self, line: int, values: list[str]) -> int:
+        if not self.text or not values:
+            return 1
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        source = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
+        for value in values:
+            index = source.find(value)
+            if index >= 0:
+                return index + 1
+        return 1
+
+
+# A value a message quotes ('like this'), or the pin it names ("pinned to 6.19.0"): the thing the
+# finding is about.
+_QUOTED = re.compile(r"'([^'\n]{2,})'|pinned to (\S+?)(?=[\s,;]|$)")

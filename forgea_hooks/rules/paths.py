@@ -39,6 +39,9 @@ RULES = {
     "path-missing": {"task": Severity.ERROR, "gatekeeper-report": Severity.WARNING},
 }
 VARIANTS = {"path-placeholder:own-name": dict.fromkeys(KINDS, Severity.ERROR)}
+HINTS = {
+    "path-placeholder": "put the real value in place of the placeholder (a date, an ID); rename a file that has one"
+}
 
 _STOP = r"[^\s`)\]\"']"
 _AFTER = r"(?:^|(?<=[\s`(\[\"'=]))"

@@ -38,6 +38,14 @@ from forgea_hooks.rules import RuleContext
 from forgea_hooks.schemas import problems, validator_for
 
 _EVERY_KIND_ERROR = dict.fromkeys(KINDS, Severity.ERROR)
+HINTS = {
+    "file-invalid": "save it as UTF-8 text under 5 MiB; front matter is a YAML mapping between two --- lines",
+    "section-missing": "add the section as a heading of any level; docs/format.md lists each kind's sections",
+    "field-missing": "add the field to the entry as a `- Key: value` item; docs/format.md lists each kind's fields",
+    "field-invalid": "write the value in the form docs/format.md gives for the field",
+    "decision-invalid": "write one of: ✅ DOCUMENTATION COMPLETE, ⚠️ DOCUMENTATION PARTIAL — EXTENSION REQUIRED, "
+    "❌ DOCUMENTATION MISSING — BLOCKED",
+}
 RULES = {
     "file-invalid": _EVERY_KIND_ERROR,
     "section-missing": _EVERY_KIND_ERROR,
