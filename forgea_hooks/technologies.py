@@ -24,11 +24,14 @@ _BUILTIN_ALIASES: dict[str, str] = {
 
 # The spec's defaults for which manifest entries stand for a technology, keyed by manifest source.
 _BUILTIN_PACKAGES: dict[str, dict[str, tuple[str, ...]]] = {
-    "PostgreSQL": {"image": ("postgres",)},
+    "PostgreSQL": {"image": ("postgres",), "engine": ("postgres", "aurora-postgresql")},
+    "MySQL": {"image": ("mysql",), "engine": ("mysql", "aurora-mysql")},
     "Prisma": {"npm": ("prisma", "@prisma/client")},
     "Redis": {"image": ("redis",)},
-    "Node.js": {"nvmrc": ("node",), "tool-versions": ("nodejs",)},
-    "Terraform": {"terraform": ("required_version",)},
+    "Node.js": {"nvmrc": ("node",), "tool-versions": ("nodejs", "node"), "engines": ("node",)},
+    "Terraform": {"terraform": ("required_version",), "tool-versions": ("terraform",)},
+    "Python": {"tool-versions": ("python",)},
+    "Go": {"go": ("go",), "tool-versions": ("golang", "go")},
 }
 
 _DOCKER_HUB_PREFIXES = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")

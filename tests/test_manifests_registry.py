@@ -71,3 +71,12 @@ def test_the_result_cache_keys_on_a_workspace_member(
     assert [f["hint"] for f in second["findings"] if f["rule"] == "pin-drift"] == [
         "installed: apps/api/package.json:1 @prisma/client 5.20.0"
     ]
+
+
+def test_config_accepts_packages_of_every_source_a_reader_installs() -> None:
+    import json
+
+    schema = json.loads((REPO / "forgea_hooks/schemas/config.schema.json").read_text(encoding="utf-8"))
+    technology = schema["properties"]["technologies"]["additionalProperties"]
+    keys = set(technology["properties"]["packages"]["properties"])
+    assert keys == {source for reader in READERS for source in reader.sources}

@@ -58,11 +58,11 @@ def test_canonical_is_idempotent() -> None:
 
 def test_builtin_packages() -> None:
     catalog = Catalog()
-    assert catalog.packages("PostgreSQL") == {"image": ("postgres",)}
+    assert catalog.packages("PostgreSQL") == {"image": ("postgres",), "engine": ("postgres", "aurora-postgresql")}
     assert catalog.packages("prisma") == {"npm": ("prisma", "@prisma/client")}
     assert catalog.packages("Redis") == {"image": ("redis",)}
-    assert catalog.packages("Node") == {"nvmrc": ("node",), "tool-versions": ("nodejs",)}
-    assert catalog.packages("terraform") == {"terraform": ("required_version",)}
+    assert catalog.packages("Node") == {"nvmrc": ("node",), "tool-versions": ("nodejs", "node"), "engines": ("node",)}
+    assert catalog.packages("terraform") == {"terraform": ("required_version",), "tool-versions": ("terraform",)}
     assert catalog.packages("unknown tech") == {}
     assert catalog.official_domains("postgresql") == ()
 
@@ -101,6 +101,7 @@ def test_config_adds_aliases_domains_and_packages() -> None:
     assert catalog.canonical("PG") == "postgresql"
     assert catalog.packages("Postgres") == {
         "image": ("postgres", "bitnami/postgresql"),
+        "engine": ("postgres", "aurora-postgresql"),
         "npm": ("pg",),
         "pypi": ("Psycopg2",),
     }

@@ -9,11 +9,11 @@ never an exception."""
 
 from __future__ import annotations
 
+import functools
 import re
-from fnmatch import fnmatchcase
 from pathlib import Path
 
-from forgea_hooks.manifests import containers, npm, python, terraform, versionfiles
+from forgea_hooks.manifests import ci, containers, npm, python, terraform, versionfiles
 from forgea_hooks.manifests.core import Found, Install, ManifestProblem, Reader
 from forgea_hooks.manifests.formats import json_object
 from forgea_hooks.manifests.versions import Verdict, compare
@@ -38,23 +38,52 @@ READERS: tuple[Reader, ...] = (
     *containers.READERS,
     *terraform.READERS,
     *versionfiles.READERS,
+    *ci.READERS,
 )
 
 
+# A repository with more manifest files than this below its root is no repository a reader serves.
+_MAX_NESTED = 2000
+
+
+@functools.lru_cache(maxsize=256)
+def _glob(glob: str) -> re.Pattern[str]:
+    # `*` stays inside one folder, as the hook pattern and the shell have it (fnmatch's would not).
+    return re.compile(_glob_regex(glob) + "$")
+
+
 def _reader_for(name: str) -> Reader | None:
-    return next((reader for reader in READERS if any(fnmatchcase(name, glob) for glob in reader.names)), None)
+    return next((reader for reader in READERS if any(_glob(glob).match(name) for glob in reader.names)), None)
 
 
 def is_manifest(name: str) -> bool:
-    """Whether a file at the root with this name is one the manifest readers read (or read alongside)."""
-    return any(fnmatchcase(name, glob) for reader in READERS for glob in (*reader.names, *reader.companions))
+    """Whether a file with this root-relative name is one the readers read (or read alongside)."""
+    return any(_glob(glob).match(name) for reader in READERS for glob in (*reader.names, *reader.companions))
+
+
+def _discover(root: Path) -> tuple[list[str], list[str]]:
+    """The files at the root, and the ones below it that a reader names (workflows, charts, ...)."""
+    files = sorted(entry.name for entry in root.iterdir() if entry.is_file())
+    below: dict[str, None] = {}
+    for glob in dict.fromkeys(glob for reader in READERS for glob in reader.names if "/" in glob):
+        head = glob.split("/", 1)[0]
+        if "*" in head or not (root / head).is_dir() or (root / head).is_symlink():
+            continue
+        for path in sorted(root.glob(glob)):
+            relative = path.relative_to(root).as_posix()
+            if len(below) >= _MAX_NESTED:
+                return files, list(below)
+            if path.is_file() and not path.is_symlink():
+                below[relative] = None
+    return files, list(below)
 
 
 def read_installs(root: Path) -> tuple[list[Install], list[ManifestProblem]]:
-    """Every install the manifests at ``root`` (not below it) declare, and the problems met reading them."""
-    files = sorted(entry.name for entry in root.iterdir() if entry.is_file())
+    """Every install the root's manifests declare (with the files they name, and the ones below the
+    root a reader names), and the problems met reading them."""
+    files, below = _discover(root)
     found = Found(root, frozenset(files))
-    for name in files:
+    for name in [*files, *below]:
         reader = _reader_for(name)
         if reader is not None and (text := found.text(name)) is not None:
             reader.read(name, text, found)
@@ -70,15 +99,18 @@ def nested_files(root: Path) -> list[str]:
     """Files below the root that readers read (workspace members, included compose and requirement
     files), found without parsing a lockfile: the result cache keys on these besides the root's own
     files. A name that merely looks like a reference costs a stat, never a wrong result."""
-    files = sorted(entry.name for entry in root.iterdir() if entry.is_file())
+    files, below = _discover(root)
     found = Found(root, frozenset(files))
-    nested: dict[str, None] = {}
+    nested: dict[str, None] = dict.fromkeys(below)
     if "package.json" in files and (text := found.text("package.json")) is not None:
         data = json_object("package.json", text, found)
         for member in npm.members(data or {}, found):
             nested[f"{member}/package.json"] = None
-    for name in files:
+    for name in [*files, *below]:
         reader = _reader_for(name)
+        folder = name.rpartition("/")[0]
+        for companion in reader.beside if reader is not None else ():
+            nested[f"{folder}/{companion}" if folder else companion] = None
         if reader is not None and reader.follows:
             for match in _REFERENCE.finditer(found.text(name) or ""):
                 nested[match.group(2).removeprefix("./")] = None
@@ -91,7 +123,7 @@ def _glob_regex(glob: str) -> str:
 
 def hook_files_pattern() -> str:
     """The consistency hook's `files` pattern: docs, the config, and every file a reader reads."""
-    globs = dict.fromkeys(glob for reader in READERS for glob in (*reader.names, *reader.companions))
+    globs = dict.fromkeys(glob for reader in READERS for glob in (*reader.names, *reader.companions, *reader.beside))
     names = "|".join(_glob_regex(glob) for glob in globs)
     return rf"(^|/)([^/]*\.md|\.forgea-hooks\.yaml|{names})$"
 

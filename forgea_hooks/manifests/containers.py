@@ -63,7 +63,7 @@ def image_name(reference: str) -> str:
     return name.removeprefix("library/")
 
 
-def _add_image(found: Found, path: str, line: int, reference: str, *, how: str = "", optional: bool = False) -> None:
+def add_image(found: Found, path: str, line: int, reference: str, *, how: str = "", optional: bool = False) -> None:
     reference = reference.strip()
     if len(reference) > 512:
         found.problem(path, line, f"{path}: an image reference of {len(reference)} characters (not read)")
@@ -238,9 +238,7 @@ def _read_compose(path: str, text: str, found: Found) -> None:
         resolved = _extended(service, found, env, seen)
         if resolved.image is not None:
             suffix = f" (service {name}, profile only)" if resolved.profiles else f" (service {name})"
-            _add_image(
-                found, resolved.path, resolved.line, resolved.image, how=how + suffix, optional=resolved.profiles
-            )
+            add_image(found, resolved.path, resolved.line, resolved.image, how=how + suffix, optional=resolved.profiles)
 
 
 _ARG = re.compile(r"\s*ARG\s+(\w+)(?:=(\S*))?", re.IGNORECASE)
@@ -268,7 +266,7 @@ def _read_dockerfile(path: str, text: str, found: Found) -> None:
         image = _expand(words[0], arguments)
         # `FROM build` names an earlier stage, and `scratch` is no image at all.
         if image.lower() not in stages and image.lower() != "scratch":
-            _add_image(found, path, number, image)
+            add_image(found, path, number, image)
         if len(words) >= 3 and words[1].lower() == "as":
             stages.add(words[2].lower())
 
@@ -283,6 +281,7 @@ READERS = (
         "apart, one step lower",
         companions=(".env",),
         follows=True,
+        sources=("image",),
     ),
-    Reader("containers", ("Dockerfile*",), _read_dockerfile, "`FROM` images, with `ARG` defaults"),
+    Reader("containers", ("Dockerfile*",), _read_dockerfile, "`FROM` images, with `ARG` defaults", sources=("image",)),
 )

@@ -119,5 +119,9 @@ class Reader:
     read: ReadFunction
     reads: str
     companions: tuple[str, ...] = ()
+    # The `packages:` keys (in config) of what it installs.
+    sources: tuple[str, ...] = ()
+    # Files it reads beside each of its own (a chart's `values.yaml`).
+    beside: tuple[str, ...] = ()
     # Whether its files name other files it reads too (`-r base.txt`, compose `include`, `extends`).
     follows: bool = False

@@ -55,6 +55,25 @@ def json_object(path: str, text: str, found: Found) -> dict[str, object] | None:
 
 def yaml_root(path: str, text: str, found: Found) -> yaml.MappingNode | None:
     """The document's top mapping, with marks for line numbers; None (and a problem) when there is none."""
+    documents = yaml_documents(path, text, found, single=True)
+    if documents is None:
+        return None
+    node = documents[0] if documents else None
+    if not isinstance(node, _mapping_type()):
+        found.problem(path, node_line(node), f"{path} is not a YAML mapping")
+        return None
+    return node
+
+
+def _mapping_type() -> type[yaml.MappingNode]:
+    import yaml
+
+    return yaml.MappingNode
+
+
+def yaml_documents(path: str, text: str, found: Found, *, single: bool = False) -> list[yaml.Node] | None:
+    """Each document's top node (one when ``single``), checked before any reader walks it: no alias
+    into the node that holds it, bounded depth and alias expansion. None (and a problem) when not."""
     # PyYAML is imported by the YAML readers alone: most roots have no compose file or pnpm lock,
     # and the import is a twentieth of a pre-commit run.
     import yaml
@@ -62,7 +81,11 @@ def yaml_root(path: str, text: str, found: Found) -> yaml.MappingNode | None:
     try:
         # Lockfiles run to megabytes; libyaml composes them many times faster than pure Python.
         loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        node = yaml.compose(text, Loader=loader)
+        if single:
+            node = yaml.compose(text, Loader=loader)
+            nodes = [node] if node is not None else []
+        else:
+            nodes = [node for node in yaml.compose_all(text, Loader=loader) if node is not None]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         found.problem(path, mark.line + 1 if mark else 1, f"{path} is not valid YAML: {error.problem}")
@@ -74,13 +97,11 @@ def yaml_root(path: str, text: str, found: Found) -> yaml.MappingNode | None:
         # The pure-Python composer recurses per level; libyaml refuses deep nesting itself.
         found.problem(path, 1, f"{path} is nested too deeply to read")
         return None
-    if node is not None and (refusal := _unbounded(node)) is not None:
-        found.problem(path, node_line(node), f"{path}: {refusal} (not read)")
-        return None
-    if not isinstance(node, yaml.MappingNode):
-        found.problem(path, node_line(node), f"{path} is not a YAML mapping")
-        return None
-    return node
+    for node in nodes:
+        if (refusal := _unbounded(node)) is not None:
+            found.problem(path, node_line(node), f"{path}: {refusal} (not read)")
+            return None
+    return nodes
 
 
 MAX_DEPTH = 100

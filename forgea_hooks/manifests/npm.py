@@ -35,6 +35,7 @@ def _read_package_json(path: str, text: str, found: Found) -> None:
         return
     lookup = _lockfile(found)
     _read_dependencies(path, text, data, ".", lookup=lookup, found=found)
+    _read_engines(path, text, data, found)
     for member in members(data, found):
         member_path = f"{member}/package.json"
         member_text = found.text(member_path)
@@ -65,6 +66,18 @@ def _read_dependencies(
                 found.install(Install("npm", name, spec, resolved.version, resolved.path, resolved.line, how=how))
             else:
                 found.install(Install("npm", name, spec, npm_exact(spec), path, line, how=path))
+
+
+def _read_engines(path: str, text: str, data: dict[str, object], found: Found) -> None:
+    engines = data.get("engines")
+    if not isinstance(engines, dict):
+        return
+    lines = json_key_lines(text, depth=2)
+    for name, spec in engines.items():
+        if isinstance(spec, str):
+            line = lines.get(("engines", name), 1)
+            advice = "`engines` states what the package accepts: pin the version that runs in `.nvmrc`"
+            found.install(Install("engines", name, spec, npm_exact(spec), path, line, advice=advice))
 
 
 def members(data: dict[str, object], found: Found) -> list[str]:
@@ -277,5 +290,6 @@ READERS = (
         "`pnpm-workspace.yaml`); the locked version from `package-lock.json`, `pnpm-lock.yaml`, `yarn.lock` "
         "or `bun.lock`",
         companions=("package-lock.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock", "pnpm-workspace.yaml"),
+        sources=("npm", "engines"),
     ),
 )

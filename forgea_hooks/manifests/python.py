@@ -166,7 +166,7 @@ _REQUIREMENT_HEAD = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])
 _TOML_LINE = re.compile(r"line (\d+)")
 
 
-def _toml(path: str, text: str, found: Found) -> dict[str, object] | None:
+def toml(path: str, text: str, found: Found) -> dict[str, object] | None:
     if sys.version_info >= (3, 11):
         import tomllib
     else:
@@ -205,7 +205,7 @@ class _Lines:
 
 
 def _read_pyproject(path: str, text: str, found: Found) -> None:
-    data = _toml(path, text, found)
+    data = toml(path, text, found)
     if data is None:
         return
     lines = _Lines(text)
@@ -331,7 +331,7 @@ def _python_lock(found: Found) -> dict[str, _Locked] | None:
 
 
 def _package_tables(path: str, text: str, found: Found) -> dict[str, _Locked] | None:
-    if _toml(path, text, found) is None:
+    if toml(path, text, found) is None:
         return None
     locked: dict[str, _Locked] = {}
     name: str | None = None
@@ -371,6 +371,7 @@ READERS = (
         _read_requirements,
         "requirements, one a line, with `-r` includes and `-c` constraints",
         follows=True,
+        sources=("pypi",),
     ),
     Reader(
         "python",
@@ -379,6 +380,7 @@ READERS = (
         "`[project]` dependencies and optional dependencies, `[dependency-groups]`, `[tool.poetry]` "
         "dependencies and groups; the locked version from `uv.lock` or `poetry.lock`",
         companions=("uv.lock", "poetry.lock"),
+        sources=("pypi",),
     ),
-    Reader("python", ("Pipfile.lock",), _read_pipfile_lock, "`default` and `develop` packages"),
+    Reader("python", ("Pipfile.lock",), _read_pipfile_lock, "`default` and `develop` packages", sources=("pypi",)),
 )

@@ -7,13 +7,23 @@ import re
 from collections.abc import Iterator
 
 from forgea_hooks.manifests.core import Found, Install, Reader
-from forgea_hooks.manifests.versions import terraform_exact
+from forgea_hooks.manifests.versions import RELEASE, terraform_exact
 
 # Each token that cannot close (a string at the end of its line, a comment at the end of the file)
 # runs to where it would stop, so no start is scanned twice: linear in the file's length.
 _HCL_SKIP = re.compile(r'"(?:[^"\\\n]|\\[^\n]?)*"?|#[^\n]*|//[^\n]*|/\*.*?(?:\*/|\Z)', re.DOTALL)
 _HCL_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _TERRAFORM_BLOCK = re.compile(r"(?m)^[ \t]*terraform[ \t]*\{")
+_LOCKED_PROVIDER = re.compile(r'(?m)^[ \t]*provider[ \t]+"([^"\n]*)"[ \t]*\{')
+# The blocks where teams write a database engine's version: RDS instances and clusters, and modules.
+_ENGINE_BLOCK = re.compile(
+    r'(?m)^[ \t]*(?:resource[ \t]+"(aws_db_instance|aws_rds_cluster|aws_rds_global_cluster)"|(module))'
+    r'[ \t]+"([^"\n]*)"[ \t]*\{'
+)
+_VARIABLE_BLOCK = re.compile(r'(?m)^[ \t]*variable[ \t]+"([^"\n]*)"[ \t]*\{')
+_VAR_REFERENCE = re.compile(r"var\.([A-Za-z_][\w-]*)")
+_TWO_PART_ENGINES = frozenset({"postgres", "aurora-postgresql"})
+_TERRAFORM_REGISTRY = "registry.terraform.io/"
 _REQUIRED_PROVIDERS = re.compile(r"(?m)^[ \t]*required_providers[ \t]*\{")
 _HCL_ATTRIBUTE = re.compile(r"(?m)^[ \t]*([A-Za-z_][\w-]*)[ \t]*=[ \t]*")
 
@@ -96,6 +106,99 @@ def _read_terraform(path: str, text: str, found: Found) -> None:
             found.install(Install("terraform", "required_version", spec, terraform_exact(spec), path, code.line_at(at)))
         for providers in code.own(_REQUIRED_PROVIDERS, opening):
             _read_providers(path, text, code, providers.end() - 1, found)
+    _read_engines(path, text, code, found)
+
+
+def _read_engines(path: str, text: str, code: _Code, found: Found) -> None:
+    """`engine` and `engine_version` of RDS resources and of module inputs, from literals or from
+    the default of the variable they name."""
+    for block in _ENGINE_BLOCK.finditer(code.code):
+        opening = block.end() - 1
+        if code.depth[opening] != 0 or opening not in code.closing:
+            continue
+        fields = dict(code.attributes(opening))
+        if "engine" not in fields or "engine_version" not in fields:
+            continue
+        engine = _value(text, fields["engine"], found)
+        version = _value(text, fields["engine_version"], found)
+        if engine is None or version is None:
+            continue
+        (engine_name, _, _), (spec, version_path, version_line) = engine, version
+        spec = spec.strip()
+        parts = 2 if engine_name in _TWO_PART_ENGINES else 3
+        release = RELEASE.match(spec)
+        exact = release.group(1) if release and len(release.group(1).split(".")) >= parts else None
+        what = block.group(1) or block.group(2)
+        how = f"{path} {what} {block.group(3)}" + (f" (default in {version_path})" if version_path else "")
+        if not version_path:  # a literal: where the attribute is written
+            version_path, version_line = path, code.line_at(fields["engine_version"])
+        found.install(
+            Install("engine", engine_name, spec, exact, version_path, version_line, how=how, advice=_FLOATING_ENGINE)
+        )
+
+
+_FLOATING_ENGINE = "an engine version without its minor lets the provider pick one: write it in full"
+
+
+def _value(text: str, at: int, found: Found) -> tuple[str, str, int] | None:
+    """The string an attribute's value is: a literal, or a variable's default (value, path, line)."""
+    literal = _HCL_STRING.match(text, at)
+    if literal is not None:
+        return literal.group(1), "", 0
+    reference = _VAR_REFERENCE.match(text, at)
+    if reference is None:
+        return None
+    return _variables(found).get(reference.group(1))
+
+
+def _variables(found: Found) -> dict[str, tuple[str, str, int]]:
+    """Every root `variable` with a string default, across the root's `.tf` files, read once."""
+    memo = found.memo.get("terraform-variables")
+    if isinstance(memo, dict):
+        return memo
+    variables: dict[str, tuple[str, str, int]] = {}
+    found.memo["terraform-variables"] = variables
+    for name in sorted(found.files):
+        if not name.endswith(".tf") or (text := found.text(name)) is None:
+            continue
+        code = _Code(text)
+        for block in _VARIABLE_BLOCK.finditer(code.code):
+            opening = block.end() - 1
+            if code.depth[opening] != 0 or opening not in code.closing:
+                continue
+            default = dict(code.attributes(opening)).get("default")
+            value = _HCL_STRING.match(text, default) if default is not None else None
+            if value is not None:
+                variables.setdefault(block.group(1), (value.group(1), name, code.line_at(default or 0)))
+    return variables
+
+
+def _locked_providers(found: Found) -> dict[str, tuple[str, int]]:
+    """`.terraform.lock.hcl`: each provider's locked version and its line, by source address."""
+    memo = found.memo.get("terraform-lock")
+    if isinstance(memo, dict):
+        return memo
+    locked: dict[str, tuple[str, int]] = {}
+    found.memo["terraform-lock"] = locked
+    if _LOCK not in found.files or (text := found.text(_LOCK)) is None:
+        return locked
+    code = _Code(text)
+    for block in _LOCKED_PROVIDER.finditer(code.code):
+        opening = block.end() - 1
+        if code.depth[opening] != 0 or opening not in code.closing:
+            continue
+        at = dict(code.attributes(opening)).get("version")
+        version = _HCL_STRING.match(text, at) if at is not None else None
+        if version is not None:
+            locked[_address(block.group(1))] = (version.group(1), code.line_at(at or 0))
+    return locked
+
+
+_LOCK = ".terraform.lock.hcl"
+
+
+def _address(source: str) -> str:
+    return source.lower().removeprefix(_TERRAFORM_REGISTRY)
 
 
 def _read_providers(path: str, text: str, code: _Code, opening: int, found: Found) -> None:
@@ -114,7 +217,12 @@ def _read_providers(path: str, text: str, code: _Code, opening: int, found: Foun
         else:
             found.problem(path, code.line_at(at), f"{path}: provider {name} is neither a string nor an object")
             continue
-        found.install(Install("terraform", source, spec, terraform_exact(spec), path, code.line_at(spec_at)))
+        locked = _locked_providers(found).get(_address(source))
+        if locked is not None:
+            how = f"{_LOCK} (from {spec or 'any version'} in {path})"
+            found.install(Install("terraform", source, spec, locked[0], _LOCK, locked[1], how=how))
+        else:
+            found.install(Install("terraform", source, spec, terraform_exact(spec), path, code.line_at(spec_at)))
 
 
 READERS = (
@@ -122,6 +230,10 @@ READERS = (
         "terraform",
         ("*.tf",),
         _read_terraform,
-        "`required_version` and `required_providers` versions in `terraform {}` blocks",
+        "`required_version` and `required_providers` versions in `terraform {}` blocks (the locked "
+        "version from `.terraform.lock.hcl`); `engine`/`engine_version` of `aws_db_instance`, "
+        "`aws_rds_cluster` and module inputs, literal or a variable's default",
+        companions=(_LOCK,),
+        sources=("terraform", "engine"),
     ),
 )

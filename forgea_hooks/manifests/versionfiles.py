@@ -1,9 +1,20 @@
-"""Version files: the one version a tool manager installs."""
+"""Version files: the one version a tool manager installs (`.tool-versions`, `.nvmrc`, `.node-version`,
+`.python-version`, `.terraform-version`, `mise.toml`), and the lockfiles of Go, Rust and Ruby."""
 
 from __future__ import annotations
 
+import re
+
 from forgea_hooks.manifests.core import Found, Install, Reader
 from forgea_hooks.manifests.versions import FULL_SEMVER, RELEASE, components_of
+
+
+def _short_or_exact(spec: str, parts: int = 2) -> str | None:
+    """The version a tool manager installs for ``spec``: exact when it names a release of at least
+    ``parts`` components, None when it names a series (`20`, `3.12` of a three-part release)."""
+    components = components_of(spec)
+    exact = RELEASE.fullmatch(spec.removeprefix("v")) if components and len(components) >= parts else None
+    return exact.group(1) if exact else None
 
 
 def _read_tool_versions(path: str, text: str, found: Found) -> None:
@@ -16,23 +27,146 @@ def _read_tool_versions(path: str, text: str, found: Found) -> None:
             continue
         # Further words are fallbacks; the first is the one installed.
         tool, spec = words[0], words[1]
-        components = components_of(spec)
-        exact = RELEASE.fullmatch(spec) if components and len(components) > 1 else None
-        found.install(Install("tool-versions", tool, spec, exact.group(1) if exact else None, path, number))
+        found.install(Install("tool-versions", tool, spec, _short_or_exact(spec), path, number))
 
 
-def _read_nvmrc(path: str, text: str, found: Found) -> None:
+def _first_word(path: str, text: str, found: Found) -> tuple[int, str] | None:
     for number, line in enumerate(text.splitlines(), start=1):
         words = line.split("#", 1)[0].split()
         if words:
-            # Node.js releases always have three components, so nvm reads `20` or `20.11` as the newest match.
-            exact = FULL_SEMVER.match(words[0])
-            found.install(Install("nvmrc", "node", words[0], exact.group(1) if exact else None, path, number))
-            return
+            return number, words[0]
     found.problem(path, 1, f"{path} names no version")
+    return None
+
+
+def _read_nvmrc(path: str, text: str, found: Found) -> None:
+    """`.nvmrc` and `.node-version`: one Node.js version."""
+    first = _first_word(path, text, found)
+    if first is not None:
+        # Node.js releases always have three components, so `20` or `20.11` is the newest match.
+        exact = FULL_SEMVER.match(first[1])
+        found.install(Install("nvmrc", "node", first[1], exact.group(1) if exact else None, path, first[0]))
+
+
+_TOOL_FILES = {".python-version": ("python", 3), ".terraform-version": ("terraform", 3)}
+
+
+def _read_tool_file(path: str, text: str, found: Found) -> None:
+    """`.python-version` (pyenv) and `.terraform-version` (tfenv): one version of one tool."""
+    tool, parts = _TOOL_FILES[path]
+    first = _first_word(path, text, found)
+    if first is not None:
+        spec = first[1].removeprefix("python-")
+        found.install(Install("tool-versions", tool, spec, _short_or_exact(spec, parts), path, first[0]))
+
+
+_MISE_TOOL = re.compile(r"""^\s*["']?([\w:@/.-]+)["']?\s*=""")
+
+
+def _read_mise(path: str, text: str, found: Found) -> None:
+    """mise's `[tools]`: a version, a list of them (the first is the default) or a table with one."""
+    from forgea_hooks.manifests.python import toml
+
+    data = toml(path, text, found)
+    tools = data.get("tools") if data is not None else None
+    if not isinstance(tools, dict):
+        return
+    lines: dict[str, int] = {}
+    inside = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip().startswith("["):
+            inside = line.strip().split("#", 1)[0].strip() == "[tools]"
+        elif inside and (match := _MISE_TOOL.match(line)):
+            lines.setdefault(match.group(1), number)
+    for tool, value in tools.items():
+        first = value[0] if isinstance(value, list) and value else value
+        spec = first.get("version") if isinstance(first, dict) else first
+        if isinstance(spec, str):
+            where = lines.get(tool, 1)
+            found.install(Install("tool-versions", tool, spec, _short_or_exact(spec, 3), path, where))
+
+
+_GO_DIRECTIVE = re.compile(r"^(go|toolchain)\s+(?:go)?(\S+)\s*(?://.*)?$")
+_GO_REQUIRE = re.compile(r"^(?:require\s+)?([^\s()]+)\s+v(\S+)(?:\s*//.*)?$")
+
+
+def _read_go_mod(path: str, text: str, found: Found) -> None:
+    """`go`/`toolchain` (the toolchain a build uses, `toolchain` winning) and each `require`d module."""
+    toolchain: tuple[int, str] | None = None
+    in_require = False
+    for number, written in enumerate(text.splitlines(), start=1):
+        line = written.strip()
+        if in_require:
+            if line.startswith(")"):
+                in_require = False
+                continue
+        elif line.startswith("require ("):
+            in_require = True
+            continue
+        elif (directive := _GO_DIRECTIVE.match(line)) is not None:
+            if directive.group(1) == "toolchain" or toolchain is None:
+                toolchain = (number, directive.group(2))
+            continue
+        elif not line.startswith("require "):
+            continue
+        module = _GO_REQUIRE.match(line)
+        if module is not None:
+            version = module.group(2)
+            found.install(
+                Install("go", module.group(1), "v" + version, RELEASE.match(version) and version, path, number)
+            )
+    if toolchain is not None:
+        number, spec = toolchain
+        found.install(Install("go", "go", spec, _short_or_exact(spec, 2), path, number))
+
+
+_LOCK_NAME = re.compile(r'^name = "([^"]+)"\s*$')
+_LOCK_VERSION = re.compile(r'^version = "([^"]+)"\s*$')
+
+
+def _read_cargo_lock(path: str, text: str, found: Found) -> None:
+    name: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("["):
+            name = None
+        elif (match := _LOCK_NAME.match(line)) is not None:
+            name = match.group(1)
+        elif name is not None and (match := _LOCK_VERSION.match(line)) is not None:
+            found.install(Install("cargo", name, match.group(1), match.group(1), path, number))
+            name = None
+
+
+_GEM_SPEC = re.compile(r"^    ([A-Za-z0-9_.-]+) \(([^)\s]+)\)\s*$")
+
+
+def _read_gemfile_lock(path: str, text: str, found: Found) -> None:
+    """The resolved gems: four spaces in, under a `specs:` of the GEM section (their dependencies
+    are six spaces in, ranges, not installs)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _GEM_SPEC.match(line)
+        if match is not None:
+            version = match.group(2).split("-", 1)[0]  # `1.15.5-x86_64-linux` is a platform build
+            found.install(Install("gem", match.group(1), match.group(2), version, path, number))
 
 
 READERS = (
-    Reader("version files", (".tool-versions",), _read_tool_versions, "each tool's first version"),
-    Reader("version files", (".nvmrc",), _read_nvmrc, "the Node.js version"),
+    Reader(
+        "version files",
+        (".tool-versions",),
+        _read_tool_versions,
+        "each tool's first version",
+        sources=("tool-versions",),
+    ),
+    Reader("version files", (".nvmrc", ".node-version"), _read_nvmrc, "the Node.js version", sources=("nvmrc",)),
+    Reader(
+        "version files",
+        (".python-version", ".terraform-version"),
+        _read_tool_file,
+        "the Python (pyenv) or Terraform (tfenv) version",
+        sources=("tool-versions",),
+    ),
+    Reader("version files", ("mise.toml", ".mise.toml"), _read_mise, "`[tools]` versions", sources=("tool-versions",)),
+    Reader("go", ("go.mod",), _read_go_mod, "`go`/`toolchain` and `require`d module versions", sources=("go",)),
+    Reader("rust", ("Cargo.lock",), _read_cargo_lock, "each locked crate's version", sources=("cargo",)),
+    Reader("ruby", ("Gemfile.lock",), _read_gemfile_lock, "each locked gem's version", sources=("gem",)),
 )

@@ -236,6 +236,9 @@ _SPEC_READERS: dict[str, Callable[[str], list[_Interval] | None]] = {
     "npm": _npm_set,
     "pypi": _poetry_set,
     "terraform": _terraform_set,
+    # Helm constraints and `engines` ranges read as npm ranges (`^`, `~`, hyphens, `||`).
+    "helm": _npm_set,
+    "engines": _npm_set,
 }
 
 

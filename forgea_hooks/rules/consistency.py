@@ -12,19 +12,19 @@ with any pin whose major is 16. Without a registry row, a whole-tree run (``chec
 or the ``forgea-docs-consistency`` hook) reports the disagreement at every place. Default: error in
 official docs and tasks, warning in gatekeeper reports.
 
-``pin-drift``: a concrete doc pin disagrees with what the repo's manifests install. Read at the
-root: ``package.json`` (the lockfile's resolved version when ``package-lock.json``, ``pnpm-lock.yaml`` or
-``yarn.lock`` is present), ``requirements*.txt``, ``pyproject.toml``, images in
-``docker-compose*.yml``/``compose*.yaml`` and ``Dockerfile`` ``FROM`` lines (``postgres:16.4`` is
-16.4, ``redis:7.2.5-alpine`` is 7.2.5), Terraform ``required_version``, ``.tool-versions``,
-``.nvmrc``. Which packages stand for a technology comes from built-in defaults (PostgreSQL: image
+``pin-drift``: a concrete doc pin disagrees with what the repo's manifests install. They are read
+by the readers in ``forgea_hooks/manifests/`` (package managers with their locks and workspaces, compose,
+Dockerfiles, Terraform, version files, CI and cluster manifests; the README lists every file).
+Which packages stand for a technology comes from built-in defaults (PostgreSQL: image and engine
 ``postgres``; Prisma: npm ``prisma`` and ``@prisma/client``; Redis: image ``redis``; Node.js:
-``.nvmrc`` and ``.tool-versions`` ``nodejs``; Terraform: ``required_version``) and
-``technologies.<name>.packages`` in config. Reported at the doc pin's line with the manifest's
-path and line in the hint. Default: error (warning in gatekeeper reports) when a manifest installs
-another version; one step lower (warning; info in gatekeeper reports) when a manifest range admits
-versions other than the pin (``^7.3.0`` against 7.3.0). A major pin agrees with any install of that
-major.
+``.nvmrc`` and ``.tool-versions`` ``nodejs``; Terraform: ``required_version``; and more) and
+``technologies.<name>.packages`` in config. Reported at the doc pin's line; the hint shows the
+installed version and where it was read (``installed: package-lock.json:346 @prisma/client 5.20.0
+(from ^5.0.0)``). Default: error (warning in gatekeeper reports) when a manifest installs another
+version; one step lower (warning; info in gatekeeper reports) when a manifest range or a moving
+image tag admits versions other than the pin (``^7.3.0`` against 7.3.0, ``traefik:3.6`` against
+3.6.2), or when a service outside the default stack (a compose profile) installs another version.
+A major pin agrees with any install of that major.
 """
 
 from __future__ import annotations
