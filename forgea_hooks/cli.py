@@ -6,11 +6,11 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from forgea_hooks import __version__, commands
-from forgea_hooks.findings import KINDS, Severity
+from forgea_hooks.findings import KINDS, Finding, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # The installed package carries no docs folder: point at the repository's copy.
@@ -62,6 +62,21 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--check-fragments", action="store_true", default=None, help="check #anchors exist")
     check.add_argument("--cache", type=Path, metavar="PATH", help="link cache file")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the caches (results and links)")
+    check.add_argument("--select", type=_rule_list, default=None, metavar="RULE,...", help="report only these rules")
+    check.add_argument("--ignore", type=_rule_list, default=(), metavar="RULE,...", help="never report these rules")
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default="error",
+        help="exit 1 when a finding is at least this severe (default: error); never: only usage errors fail",
+    )
+    check.add_argument("--statistics", action="store_true", help="text format: counts per rule instead of findings")
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text format (auto: on a terminal, unless NO_COLOR is set or FORCE_COLOR asks for it)",
+    )
     check.add_argument(
         "--skip-non-docs",
         action="store_true",
@@ -100,6 +115,42 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="config file (default: .forgea-hooks.yaml or pyproject.toml)")
 
 
+def _rule_list(text: str) -> tuple[str, ...]:
+    return tuple(rule.strip() for rule in text.split(",") if rule.strip())
+
+
+def _unknown_rules(args: argparse.Namespace) -> str | None:
+    from forgea_hooks.rules import catalog
+    from forgea_hooks.schemawords import suggest
+
+    known = catalog()
+    for flag, rules in (("--select", args.select or ()), ("--ignore", args.ignore)):
+        for rule in rules:
+            if rule not in known:
+                return f"forgea-hooks: {flag}: no rule '{rule}'{suggest(rule, known)} (see `forgea-hooks rules`)"
+    return None
+
+
+def use_color(choice: str, stream: object, environ: Mapping[str, str]) -> bool:
+    """--color, then NO_COLOR and FORCE_COLOR (https://no-color.org, https://force-color.org), then
+    whether the stream is a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and environ.get("TERM") != "dumb"
+
+
+def _fails(findings: Sequence[Finding], fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    floor = Severity(fail_on).rank
+    return any(finding.severity.rank >= floor for finding in findings)
+
+
 def _root_problem(root: Path) -> str | None:
     if not root.exists():
         return f"forgea-hooks: --root {root}: no such folder"
@@ -112,7 +163,7 @@ def _check(args: argparse.Namespace) -> int:
     from forgea_hooks.api import CheckOptions, ConfigError, rule_catalog, run_check
     from forgea_hooks.reporters import counts, render
 
-    if problem := _root_problem(args.root):
+    if problem := _root_problem(args.root) or _unknown_rules(args):
         print(problem, file=sys.stderr)
         return EXIT_USAGE
     options = CheckOptions(
@@ -132,13 +183,29 @@ def _check(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"forgea-hooks: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    findings = result.findings
-    if args.quiet:
-        findings = [finding for finding in findings if finding.severity is Severity.ERROR]
+    kept = [
+        finding
+        for finding in result.findings
+        if (args.select is None or finding.rule in args.select) and finding.rule not in args.ignore
+    ]
+    findings = [finding for finding in kept if finding.severity is Severity.ERROR] if args.quiet else kept
     catalog = rule_catalog() if args.format == "sarif" else {}
-    sys.stdout.write(
-        render(args.format, findings, files_checked=result.files_checked, rules=catalog, tool_version=__version__)
-    )
+    color = args.format == "text" and use_color(args.color, sys.stdout, os.environ)
+    if args.statistics and args.format == "text":
+        from forgea_hooks.reporters.text import statistics
+
+        sys.stdout.write(statistics(findings, color=color))
+    else:
+        sys.stdout.write(
+            render(
+                args.format,
+                findings,
+                files_checked=result.files_checked,
+                rules=catalog,
+                tool_version=__version__,
+                color=color,
+            )
+        )
     for warning in result.warnings:
         print(f"forgea-hooks: warning: {warning}", file=sys.stderr)
     for error in result.errors:
@@ -147,7 +214,7 @@ def _check(args: argparse.Namespace) -> int:
         for unchecked in result.not_checked:
             print(f"forgea-hooks: {unchecked}", file=sys.stderr)
     if args.format == "text" and not args.quiet:
-        tally = counts(result.findings)
+        tally = counts(kept)
         print(
             f"{result.files_checked} file(s) checked: {tally['error']} error(s), {tally['warning']} warning(s), "
             f"{tally['info']} info" + (f"; {result.baselined} baselined" if result.baselined else ""),
@@ -157,7 +224,7 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.paths and not result.files_checked and not args.skip_non_docs:
         return EXIT_USAGE  # not one of the paths given was a doc: nothing was checked, say so
-    return EXIT_FINDINGS if result.worst() is Severity.ERROR else EXIT_OK
+    return EXIT_FINDINGS if _fails(kept, args.fail_on) else EXIT_OK
 
 
 def _dump(args: argparse.Namespace) -> int:

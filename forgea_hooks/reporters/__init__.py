@@ -23,6 +23,7 @@ def render(
     files_checked: int,
     rules: Mapping[str, str],
     tool_version: str,
+    color: bool = False,
 ) -> str:
     if fmt == "json":
         from forgea_hooks.reporters import json_report
@@ -38,4 +39,4 @@ def render(
         return sarif.render(findings, rules, tool_version)
     from forgea_hooks.reporters import text
 
-    return text.render(findings)
+    return text.render(findings, color=color)
