@@ -25,6 +25,7 @@ LOCKED: dict[str, tuple[str, str, str]] = {
     "yarn4": ("Prisma", "5.22.0", "yarn.lock:9"),
     "bun": ("Prisma", "5.20.0", "bun.lock:17"),
     "uv": ("SQLAlchemy", "2.0.30", "uv.lock:96"),
+    "poetry": ("SQLAlchemy", "2.0.30", "poetry.lock:99"),
     "pip-compile": ("SQLAlchemy", "2.0.30", "constraints.txt:7"),
     "pipenv": ("SQLAlchemy", "2.0.30", "Pipfile.lock:102"),
 }

@@ -3,8 +3,6 @@ declaration a reader makes of the files it reads."""
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -60,50 +58,22 @@ class Found:
         self.installs.append(install if install.how else replace(install, how=install.path))
 
     def text(self, name: str) -> str | None:
-        """The text of the root-relative file ``name``, or None with a problem saying why not."""
+        """The text of the root-relative file ``name``, or None with a problem saying why not (naming
+        the file, never quoting it): read through safefs, so never outside the root, never a FIFO
+        or a device, never more than ``MAX_BYTES``."""
+        from forgea_hooks import safefs
+
         self.read.add(name)
         try:
-            data = _read_inside(self.root, name)
-        except _Refused as refused:
-            self.problem(name, 1, f"{name} {refused}")
-            return None
-        except OSError as error:
-            self.problem(name, 1, f"{name} cannot be read: {error.strerror or type(error).__name__}")
+            data = safefs.read_bytes(self.root, name, MAX_BYTES)
+        except safefs.Refused as refused:
+            self.problem(name, 1, f"{name} {refused.reason} (not read)")
             return None
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
             self.problem(name, 1, f"{name} is not UTF-8 text")
         return None
-
-
-class _Refused(Exception):
-    pass
-
-
-def _read_inside(root: Path, name: str) -> bytes:
-    path = root / name
-    # A pull request chooses the files: a link out of the root or a FIFO must not be read.
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(path)
-    if os.path.commonpath([real_root, real]) != real_root:
-        raise _Refused("is a link out of the repository (not read)")
-    # Non-blocking: opening a FIFO would otherwise wait for a writer that never comes.
-    descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(handle.fileno())
-        if not _regular(status.st_mode):
-            raise _Refused("is not a regular file (not read)")
-        if status.st_size > MAX_BYTES:
-            raise _Refused(f"is over the manifest size limit ({MAX_BYTES // (1024 * 1024)} MiB; not read)")
-        data = handle.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise _Refused(f"is over the manifest size limit ({MAX_BYTES // (1024 * 1024)} MiB; not read)")
-    return data
-
-
-def _regular(mode: int) -> bool:
-    return stat.S_ISREG(mode)
 
 
 ReadFunction = Callable[[str, str, Found], None]
