@@ -3,9 +3,10 @@
     python tests/screens.py FINDINGS.json OUT_PREFIX [--changed PATH ...] [--docs N]
 
 FINDINGS.json is ``forgea-hooks check --format json`` output. Writes OUT_PREFIX-comment.{md,html,png}
-and OUT_PREFIX-summary.{md,html,png}, and prints each page's height in CSS pixels. Needs Debian's
-``cmark-gfm`` and ``chromium`` (not a test: the README's pictures in docs/ are made with it). Run it
-with another checkout first on PYTHONPATH to render that version's comment (a before/after).
+and OUT_PREFIX-summary.{md,html,png} (with --both, OUT_PREFIX-both.png too), and prints each page's
+height in CSS pixels. Needs Debian's ``cmark-gfm`` and ``chromium`` (not a test: the README's
+pictures in docs/ are made with it). Run it with another checkout first on PYTHONPATH to render
+that version's comment (a before/after).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ WIDTH = 900
 CSS = """
 body { font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif;
        font-size: 14px; line-height: 1.5; color: #1f2328; background: #fff; margin: 0; padding: 16px; }
-.box { border: 1px solid #d1d9e0; border-radius: 6px; max-width: 850px; }
+.box { border: 1px solid #d1d9e0; border-radius: 6px; max-width: 850px; margin-bottom: 24px; }
 .who { background: #f6f8fa; border-bottom: 1px solid #d1d9e0; padding: 8px 16px; color: #59636e;
        border-radius: 6px 6px 0 0; }
 .who b { color: #1f2328; }
@@ -68,19 +69,25 @@ def _fields(cls: Any, **values: Any) -> Any:
     return cls(**{k: v for k, v in values.items() if k in names})
 
 
-def _html(markdown: str, who: str) -> str:
+def _gfm(markdown: str) -> str:
+    # --unsafe keeps <details> and <br> as GitHub does; HTML comments stay invisible either way.
     done = subprocess.run(
         ["cmark-gfm", "--unsafe", "-e", "table", "-e", "autolink", "-e", "strikethrough", "-e", "tasklist"],
         input=markdown.encode("utf-8"),
         capture_output=True,
         check=True,
     )
-    body = done.stdout.decode("utf-8")
-    # GitHub drops HTML comments and shows <details> folded; cmark-gfm with --unsafe keeps both as is.
+    return done.stdout.decode("utf-8")
+
+
+def _html(boxes: list[tuple[str, str]]) -> str:
+    shown = "".join(
+        f"<div class=box><div class=who>{who}</div><div class=md>{_gfm(md)}</div></div>" for who, md in boxes
+    )
     return (
-        f"<!doctype html><meta charset=utf-8><style>{CSS}</style>"
-        f"<div class=box><div class=who>{who}</div><div class=md>{body}</div></div>"
-        "<script>document.title = 'H' + document.documentElement.scrollHeight</script>"
+        f"<!doctype html><meta charset=utf-8><style>{CSS}</style>{shown}"
+        "<script>const boxes = document.querySelectorAll('.box');"
+        "document.title = 'H' + Math.ceil(boxes[boxes.length - 1].getBoundingClientRect().bottom + 16)</script>"
     )
 
 
@@ -109,12 +116,12 @@ def _chromium(page: Path, *extra: str) -> str:
     return done.stdout.decode("utf-8", "replace")
 
 
-def shoot(markdown: str, out: Path, who: str) -> int:
+def shoot(boxes: list[tuple[str, str]], out: Path) -> int:
     """Writes out.md, out.html and out.png; returns the page's height in CSS pixels."""
-    out.with_suffix(".md").write_text(markdown, encoding="utf-8")
+    out.with_suffix(".md").write_text("\n\n".join(md for _, md in boxes), encoding="utf-8")
     page = out.with_suffix(".html")
-    page.write_text(_html(markdown, who), encoding="utf-8")
-    dom = _chromium(page, f"--window-size={WIDTH},800", "--dump-dom")
+    page.write_text(_html(boxes), encoding="utf-8")
+    dom = _chromium(page, f"--window-size={WIDTH},100", "--dump-dom")
     match = re.search(r"<title>H(\d+)</title>", dom)
     height = int(match.group(1)) if match else 800
     _chromium(page, f"--window-size={WIDTH},{height}", f"--screenshot={out.with_suffix('.png')}")
@@ -128,6 +135,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--changed", nargs="*", default=[])
     parser.add_argument("--docs", type=int, default=2)
     parser.add_argument("--artifact", default="")
+    parser.add_argument("--both", action="store_true", help="also one picture of the comment above the summary")
     args = parser.parse_args(argv)
     data = json.loads(args.findings.read_text(encoding="utf-8"))
     findings = [_finding(item) for item in data["findings"]]
@@ -147,13 +155,15 @@ def main(argv: list[str]) -> int:
     )
     body = comment.render_failing(findings, ctx)
     out = Path(args.out)
-    height = shoot(body, Path(f"{out}-comment"), "<b>github-actions</b> <span>bot</span> commented")
+    who = "<b>github-actions</b> <span>bot</span> commented"
+    height = shoot([(who, body)], Path(f"{out}-comment"))
     print(f"comment: {len(body):,} characters, {height} px")
     sctx = _fields(
         summary.SummaryContext,
-        scope="pull request #42: 2 changed docs, listed by git",
+        scope=f"pull request #42: {args.docs} changed doc{'' if args.docs == 1 else 's'}, listed by git",
         files_checked=args.docs,
-        comment="updated (https://github.com/acme/platform/pull/42#issuecomment-1)",
+        comment="updated",
+        comment_url="https://github.com/acme/platform/pull/42#issuecomment-1",
         tool_warnings=[],
         report_path="/home/runner/work/_temp/forgea-hooks-report.json",
         server_url="https://github.com",
@@ -167,8 +177,11 @@ def main(argv: list[str]) -> int:
         sarif_path="results.sarif",
     )
     text = summary.render(findings, sctx)
-    height = shoot(text, Path(f"{out}-summary"), "<b>Summary</b> · check-docs")
+    height = shoot([("<b>Summary</b> · check-docs", text)], Path(f"{out}-summary"))
     print(f"summary: {len(text):,} characters, {height} px")
+    if args.both:
+        height = shoot([(who, body), ("<b>Summary</b> · check-docs", text)], Path(f"{out}-both"))
+        print(f"comment and summary: {height} px")
     return 0
 
 
