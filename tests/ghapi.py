@@ -1,7 +1,8 @@
 """A stand-in for GitHub's REST API: a real HTTP server on 127.0.0.1, for the Action's tests.
 
 It answers the endpoints the Action uses (GET /user, a PR's issue comments with create, update
-and delete, GET pulls/N and pulls/N/files, compare/A...B), paginates with ``Link`` headers the way GitHub does,
+and delete, GET pulls/N and pulls/N/files, compare/A...B, reviews with their comments and the
+deletion of review comments), paginates with ``Link`` headers the way GitHub does,
 and can be told to answer like GitHub does when things go wrong: 403 for a read-only token, 429
 with Retry-After, 422 for a comment body over 65,536 characters. Every request is recorded.
 """
@@ -53,6 +54,8 @@ class FakeGitHub:
     # commit -> its parent, for the compare endpoint (what "ahead" and "behind" mean is from it)
     parents: dict[str, str] = field(default_factory=dict)
     files: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    reviews: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    review_comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     canned: list[Canned] = field(default_factory=list)
     redirects: dict[str, str] = field(default_factory=dict)
     # Overrides the origin put in Link headers, to test that the client will not follow it away.
@@ -122,11 +125,63 @@ class FakeGitHub:
             number = int(m.group(1))
             if method == "GET" and number in self.heads:
                 return 200, {}, {"number": number, "head": {"sha": self.heads[number]}}
+        if (m := re.fullmatch(rf"/repos/{repo}/pulls/(\d+)/comments", path)) and method == "GET":
+            return self._page(path, query, self.review_comments.get(int(m.group(1)), []))
+        if (m := re.fullmatch(rf"/repos/{repo}/pulls/(\d+)/reviews", path)) and method == "POST":
+            number = int(m.group(1))
+            return self._write(lambda: self._review(number, body), None)
+        if m := re.fullmatch(rf"/repos/{repo}/pulls/comments/(\d+)", path):
+            found = next(
+                (c for cs in self.review_comments.values() for c in cs if c["id"] == int(m.group(1))),
+                None,
+            )
+            if found is None:
+                return 404, {}, {"message": "Not Found"}
+            if method == "DELETE":
+                return self._write(lambda: self._delete_review_comment(found), None)
         if (m := re.fullmatch(rf"/repos/{repo}/compare/([0-9a-f]+)\.\.\.([0-9a-f]+)", path)) and method == "GET":
             return self._compare(m.group(1), m.group(2))
         if (m := re.fullmatch(rf"/repos/{repo}/pulls/(\d+)/files", path)) and method == "GET":
             return self._page(path, query, self.files.get(int(m.group(1)), []))
         return 404, {}, {"message": "Not Found"}
+
+    def add_review_comment(self, number: int, login: str, path: str, line: int, body: str) -> dict[str, Any]:
+        with self._lock:
+            self._next_id += 1
+            comment = {
+                "id": self._next_id,
+                "path": path,
+                "line": line,
+                "body": body,
+                "user": {"login": login},
+                "html_url": f"https://github.example/{self.repository}/pull/{number}#discussion_r{self._next_id}",
+            }
+            self.review_comments.setdefault(number, []).append(comment)
+            return comment
+
+    def _review(self, number: int, body: Any) -> tuple[int, Any]:
+        # As GitHub does: a review on a commit other than the PR's head, or a comment without a
+        # path and a line, is refused whole.
+        if number in self.heads and body.get("commit_id") != self.heads[number]:
+            return 422, {"message": "Validation Failed", "errors": ["commit_id is not part of the pull request"]}
+        comments = body.get("comments") or []
+        if any(not c.get("path") or not isinstance(c.get("line"), int) for c in comments):
+            return 422, {"message": "Validation Failed"}
+        self._next_id += 1
+        review = {"id": self._next_id, "body": body.get("body", ""), "event": body.get("event")}
+        review["html_url"] = f"https://github.example/{self.repository}/pull/{number}#pullrequestreview-{review['id']}"
+        self.reviews.setdefault(number, []).append(review)
+        for c in comments:
+            author = self.login or "github-actions[bot]"
+            added = self.add_review_comment(number, author, c["path"], c["line"], c["body"])
+            added.update({k: v for k, v in c.items() if k in ("start_line", "side", "start_side")})
+        return 200, review
+
+    def _delete_review_comment(self, comment: dict[str, Any]) -> tuple[int, Any]:
+        for cs in self.review_comments.values():
+            if comment in cs:
+                cs.remove(comment)
+        return 204, None
 
     def _ancestors(self, sha: str) -> list[str]:
         chain = [sha]

@@ -150,6 +150,7 @@ class Harness:
             "FORGEA_COMMENT",
             "FORGEA_COMMENT_MODE",
             "FORGEA_ARTIFACT_NAME",
+            "FORGEA_REVIEW",
             "FORGEA_FAIL_ON",
             "FORGEA_CONFIG",
             "GITHUB_ACTIONS",
@@ -527,3 +528,28 @@ def test_a_pr_that_changes_a_manifest_checks_the_whole_tree(gh: Harness) -> None
     assert "package.json changed, so whole tree was checked" in result.report["summary"]["scope"]
     drift = {f["path"] for f in result.report["findings"] if f["rule"] == "pin-drift"}
     assert "docs/official-docs-registry.md" in drift  # not changed by the PR, broken by it
+
+
+# -- inline review comments -------------------------------------------------------------------
+
+
+def test_review_comments_land_on_changed_lines_once_and_go_when_fixed(gh: Harness) -> None:
+    result = gh.run(FORGEA_REVIEW="true")
+    errors_on_changed = [f for f in result.report["findings"] if f["severity"] == "error" and f["line"] >= 1]
+    comments = gh.fake.review_comments[PR]
+    assert comments and len(comments) == len(errors_on_changed)
+    assert {c["path"] for c in comments} <= set(BAD_DOCS)
+    assert result.report["summary"]["review"].startswith(f"{len(comments)} posted")
+    writes = len(gh.fake.writes())
+    gh.run(FORGEA_REVIEW="true")
+    assert len(gh.fake.writes()) == writes  # nothing new: no duplicates
+    gh.push_commit("Drop the billing doc", remove=("docs/gatekeeper/C4-billing.md",))
+    gh.run(FORGEA_REVIEW="true")
+    assert {c["path"] for c in gh.fake.review_comments[PR]} == {"docs/official-docs/EPIC-C/redis.md"}
+
+
+def test_review_comments_on_a_fork_degrade_to_a_warning(gh: Harness) -> None:
+    gh.fake.read_only = True
+    result = gh.run(FORGEA_REVIEW="true")
+    assert "::warning title=forgea-hooks::Review comments skipped: the token may not write" in result.out
+    assert result.code == 1

@@ -23,6 +23,7 @@ INPUT_ENV = {
     "sarif-file": "FORGEA_SARIF_FILE",
     "comment-mode": "FORGEA_COMMENT_MODE",
     "artifact-name": "FORGEA_ARTIFACT_NAME",
+    "review": "FORGEA_REVIEW",
     "github-token": "GITHUB_TOKEN",
 }
 RUN_STEPS = [step for step in STEPS if "run" in step]
@@ -85,6 +86,7 @@ def test_input_defaults() -> None:
         "sarif-file": "",
         "comment-mode": "update",
         "artifact-name": "",
+        "review": "false",
     }
 
 

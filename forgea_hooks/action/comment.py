@@ -244,7 +244,7 @@ def render_resolved(ctx: CommentContext) -> str:
     )
 
 
-def _login(client: GitHubClient) -> str:
+def login_of(client: GitHubClient) -> str:
     """Who the token writes as. Installation tokens get 403 from /user: theirs is the Actions bot."""
     try:
         user = client.get("user")
@@ -317,7 +317,7 @@ def sync(
     is decided by commit order, not by asking for the PR's head (the API may still answer with the
     previous one): a comment that describes a commit built on this run's head is newer, and kept.
     """
-    login = _login(client)
+    login = login_of(client)
     ours = sorted(
         (c for c in client.paginate(f"repos/{repository}/issues/{number}/comments") if _ours(c, login)),
         key=lambda c: int(c["id"]),

@@ -23,7 +23,7 @@ from forgea_hooks import __version__
 from forgea_hooks.action import annotate, summary
 from forgea_hooks.action.changes import ChangedDocs, changed_docs
 from forgea_hooks.action.client import ApiError, GitHubClient, PermissionDenied
-from forgea_hooks.action.comment import Ancestry, CommentContext, CommentOutcome, counts, plural, sync
+from forgea_hooks.action.comment import Ancestry, CommentContext, CommentOutcome, counts, login_of, plural, sync
 from forgea_hooks.action.settings import FailOn, PullRequest, Settings, from_env
 from forgea_hooks.api import CheckOptions, CheckResult, ConfigError, rule_catalog, run_check
 from forgea_hooks.findings import Finding, Severity
@@ -198,6 +198,44 @@ def _comment(
     return outcome, ""
 
 
+def _review(
+    settings: Settings, pr: PullRequest, client: GitHubClient | None, result: CheckResult, cwd: Path
+) -> tuple[str, str]:
+    """Inline review comments; returns what happened, in words, and a warning if they failed."""
+    from forgea_hooks.action import review
+
+    if client is None:
+        return "", "Review comments skipped: no usable GITHUB_TOKEN."
+    try:
+        changed = review.changed_lines_from_git(pr.base_sha, pr.head_sha, cwd)
+        if changed is None:
+            changed = review.changed_lines_from_api(client, settings.repository, pr.number)
+        done = review.sync(
+            client,
+            settings.repository,
+            pr.number,
+            login=login_of(client),
+            head_sha=pr.head_sha,
+            findings=result.findings,
+            changed=changed,
+            root=cwd,
+        )
+    except PermissionDenied:
+        return "", (
+            "Review comments skipped: the token may not write to this pull request "
+            f"(fork and Dependabot PRs get read-only tokens). {STILL_REPORTED}"
+        )
+    except ApiError as exc:
+        return "", f"Review comments skipped: {exc}. {STILL_REPORTED}"
+    words = f"{done.posted} posted, {done.kept} kept, {done.deleted} deleted"
+    if done.left_out:
+        words += (
+            f"; {done.left_out} more errors on changed lines are in the PR comment only "
+            f"(at most {review.MAX_NEW_COMMENTS} new review comments a run)"
+        )
+    return words, ""
+
+
 def _comment_words(outcome: CommentOutcome | None) -> str:
     if outcome is None:
         return ""
@@ -284,6 +322,13 @@ def run(settings: Settings, console: Console, cwd: Path) -> int:
         )
         if problem:
             own_warnings.append(problem)
+    review_words = ""
+    if pr is not None and settings.review:
+        review_words, problem = _review(settings, pr, client, result, cwd)
+        if problem:
+            own_warnings.append(problem)
+        else:
+            notes.append(f"Review comments: {review_words}.")
 
     # The action's own warnings go first and count against GitHub's 10 per step: a skipped
     # comment must not be the 11th warning, which GitHub drops.
@@ -310,6 +355,7 @@ def run(settings: Settings, console: Console, cwd: Path) -> int:
             "exit_code": code,
             "comment": outcome.action if outcome else "",
             "comment_url": outcome.url if outcome else "",
+            "review": review_words,
             "tool_warnings": list(result.warnings),
             "unchecked": list(result.errors),
             "checked_commit": link_sha,
@@ -361,8 +407,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="forgea-hooks action",
         description=(
             "Run the GitHub Action's checks. Inputs come from FORGEA_PATHS, FORGEA_LINKS, FORGEA_COMMENT, "
-            "FORGEA_FAIL_ON, FORGEA_CONFIG, FORGEA_SARIF_FILE, FORGEA_COMMENT_MODE, FORGEA_ARTIFACT_NAME "
-            "and GitHub's GITHUB_* variables."
+            "FORGEA_FAIL_ON, FORGEA_CONFIG, FORGEA_SARIF_FILE, FORGEA_COMMENT_MODE, FORGEA_ARTIFACT_NAME, "
+            "FORGEA_REVIEW and GitHub's GITHUB_* variables."
         ),
     )
     parser.parse_args(argv)

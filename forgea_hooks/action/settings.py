@@ -63,6 +63,7 @@ class Settings:
     runner_temp: Path | None
     online: bool = True
     comment_mode: CommentMode = CommentMode.UPDATE
+    review: bool = False  # inline review comments on changed lines, with suggestions
     artifact_name: str = ""  # the artifact the action uploads the JSON report and SARIF to
 
     @property
@@ -142,6 +143,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         comment=comment,
         comment_mode=mode,
         artifact_name=env.get("FORGEA_ARTIFACT_NAME", "").strip(),
+        review=_flag(env, "FORGEA_REVIEW", False),
         fail_on=fail_on,
         config=_path(env, "FORGEA_CONFIG"),
         sarif_file=_path(env, "FORGEA_SARIF_FILE"),
