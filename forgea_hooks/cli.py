@@ -9,12 +9,13 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from forgea_hooks import __version__, commands
+from forgea_hooks import __version__, commands, redact
 from forgea_hooks.findings import KINDS, Finding, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # The installed package carries no docs folder: point at the repository's copy.
 FORMAT_DOCS = "https://github.com/forgea/forgea-hooks/blob/main/docs/format.md"
+ISSUES = "https://github.com/forgea/forgea-hooks/issues"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,6 +29,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     }  # fmt: skip
     handler = builtin.get(args.command) or commands.handler(args.command)
     assert handler is not None
+    # Every byte the command prints passes the secret scrubber, whichever module prints it.
+    with redact.wrapped():
+        return _guarded(handler, args)
+
+
+def _guarded(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return handler(args)
     except BrokenPipeError:
@@ -38,6 +45,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Ctrl-C during a whole-tree run: the shell's convention, not a multiprocessing traceback.
         print("forgea-hooks: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        # The last line of defence: a bug must not look like findings.
+        # Exit 1 means "findings", which a crash is not; exit 2 is "could not check". The message
+        # is one line, and quotes the exception only in a short, scrubbed excerpt.
+        if os.environ.get("FORGEA_HOOKS_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        print(
+            f"forgea-hooks: internal error ({type(exc).__name__}: {redact.excerpt(str(exc), 200)}); "
+            f"this is a bug, please report it at {ISSUES} with the command and the input that caused it "
+            "(FORGEA_HOOKS_DEBUG=1 prints the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
 
 
 def _parser() -> argparse.ArgumentParser:

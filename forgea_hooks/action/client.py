@@ -14,6 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from forgea_hooks import redact
+
 USER_AGENT = "forgea-hooks-action"
 API_VERSION = "2022-11-28"
 # Pagination is bounded: 100 pages of 100 is beyond any PR GitHub will list (files stop at 3,000).
@@ -145,9 +147,11 @@ class GitHubClient:
                 "User-Agent": USER_AGENT,
                 "X-GitHub-Api-Version": API_VERSION,
             }
+            # The comment body quotes the PR's docs: scrubbed as the last step before it leaves.
+            payload = None if body is None else redact.scrub_data(body)
             try:
                 response = self._session.request(
-                    method, url, headers=headers, json=body, timeout=TIMEOUT, allow_redirects=False
+                    method, url, headers=headers, json=payload, timeout=TIMEOUT, allow_redirects=False
                 )
             except requests.RequestException as exc:
                 # The exception text names the URL only; headers (and so the token) are not in it.

@@ -29,9 +29,14 @@ _BACKTICKS = re.compile(r"`+")
 _MARKDOWN_FILES = (".md", ".markdown")
 
 
+# Bidirectional controls reorder what a reader sees ("Trojan Source"): shown as their code point,
+# as GitHub's own diff view flags them, instead of acting on the text around them.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _flat(text: str) -> str:
-    """One line: GitHub's tables and list items end at a newline."""
-    return " ".join(text.split())
+    """One line (GitHub's tables and list items end at a newline), bidi controls made visible."""
+    return _BIDI.sub(lambda match: f"<U+{ord(match[0]):04X}>", " ".join(text.split()))
 
 
 def code(text: str, *, table: bool = False) -> str:

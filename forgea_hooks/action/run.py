@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from forgea_hooks import __version__
+from forgea_hooks import __version__, redact
 from forgea_hooks.action import annotate, summary
 from forgea_hooks.action.changes import ChangedDocs, changed_docs
 from forgea_hooks.action.client import ApiError, GitHubClient, PermissionDenied
@@ -41,7 +41,11 @@ class Console:
     token: str
 
     def redact(self, text: str) -> str:
-        return text.replace(self.token, "***") if self.token else text
+        # The token is scrubbed in every spelling the outputs escape it into, with every other
+        # secret of the environment (redact.scrub), as the last step before writing.
+        if self.token:
+            redact.register(self.token)
+        return redact.scrub(text)
 
     def out(self, line: str) -> None:
         print(self.redact(line), flush=True)
