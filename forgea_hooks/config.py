@@ -7,12 +7,14 @@ naming the file and the key, which the CLI turns into exit 2.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from forgea_hooks import safefs
 from forgea_hooks.findings import KINDS, Severity
 
 CONFIG_FILE = ".forgea-hooks.yaml"
@@ -64,10 +66,10 @@ def load(root: Path, explicit: Path | None, known_rules: Collection[str]) -> Con
     origin: str | None = None
     if explicit is not None:
         raw, origin = _read(explicit), str(explicit)
-    elif (root / CONFIG_FILE).is_file():
-        raw, origin = _read(root / CONFIG_FILE), str(root / CONFIG_FILE)
+    elif os.path.lexists(root / CONFIG_FILE):
+        raw, origin = _read(root / CONFIG_FILE, root), str(root / CONFIG_FILE)
     elif (root / "pyproject.toml").is_file():
-        table = _read_pyproject(root / "pyproject.toml")
+        table = _read_pyproject(root / "pyproject.toml", root)
         if table is not None:
             raw, origin = table, f"{root / 'pyproject.toml'} [tool.forgea-hooks]"
     if raw:
@@ -75,21 +77,26 @@ def load(root: Path, explicit: Path | None, known_rules: Collection[str]) -> Con
     return _build(root, raw, origin, known_rules)
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path, root: Path | None = None) -> dict[str, Any]:
     if path.name == "pyproject.toml":
-        return _read_pyproject(path) or {}
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
+        return _read_pyproject(path, root) or {}
+    text = _read_capped(path, root, "the config file")
     # Imported on use: most repos have no config file, and start-up time is part of the hook.
     import yaml
 
     try:
-        # A pull request can change this file: anchors and aliases ("billion laughs") are refused
-        # before anything is built from it.
-        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
-            raise ConfigError(f"{path}: YAML anchors and aliases are not allowed in the config")
+        # A pull request can change this file: anchors and aliases ("billion laughs") and deep
+        # nesting (a RecursionError in the constructor) are refused before anything is built.
+        depth = 0
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise ConfigError(f"{path}: YAML anchors and aliases are not allowed in the config")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise ConfigError(f"{path}: the config is nested more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: {yaml_problem(exc)}") from None
@@ -97,6 +104,7 @@ def _read(path: Path) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys (kinds, exclude, rules, ...)")
+    _check_keys(data, str(path))
     return data
 
 
@@ -108,23 +116,70 @@ def yaml_problem(exc: Exception) -> str:
     return f"not valid YAML{where}: {problem}"
 
 
-def _read_pyproject(path: Path) -> dict[str, Any] | None:
+CONFIG_MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+
+
+def _read_capped(path: Path, root: Path | None, what: str) -> str:
+    """The file's text through safefs: inside ``root`` (for an explicitly named file, its own
+    folder), a regular file, at most CONFIG_MAX_BYTES."""
+    from forgea_hooks import safefs
+
+    folder = root if root is not None else path.absolute().parent
+    try:
+        return safefs.read_text(folder, path.absolute(), CONFIG_MAX_BYTES)
+    except safefs.Refused as refused:
+        raise ConfigError(f"{path}: cannot read {what}: it {refused.reason}") from None
+
+
+def _check_keys(node: Any, origin: str, where: str = "") -> None:
+    """Every mapping key must be a string (YAML allows `1: a`, which the schema cannot name)."""
+    stack = [(node, where)]
+    while stack:
+        item, place = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if not isinstance(key, str):
+                    raise ConfigError(f"{origin}: key '{place}{key!s:.50}' is not a string; config keys are words")
+                stack.append((value, f"{place}{key}."))
+        elif isinstance(item, list):
+            stack.extend((value, place) for value in item)
+
+
+def _read_pyproject(path: Path, root: Path | None = None) -> dict[str, Any] | None:
     # Imported here: most roots configure forgea-hooks in .forgea-hooks.yaml or not at all.
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib
 
+    text = _read_capped(path, root, "pyproject.toml")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: cannot read pyproject.toml: {exc}") from None
-    table = data.get("tool", {}).get("forgea-hooks")
+    except RecursionError:
+        raise ConfigError(f"{path}: pyproject.toml is nested too deeply") from None
+    tool = data.get("tool", {})
+    table = tool.get("forgea-hooks") if isinstance(tool, dict) else None
     if table is None:
         return None
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.forgea-hooks] must be a table")
+    if _depth(table) > MAX_DEPTH:
+        raise ConfigError(f"{path}: [tool.forgea-hooks] is nested more than {MAX_DEPTH} levels deep")
     return table
+
+
+def _depth(node: Any) -> int:
+    deepest = 0
+    stack = [(node, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _validate(raw: dict[str, Any], origin: str) -> None:
@@ -143,6 +198,27 @@ def _config_key(path: Sequence[str | int]) -> str:
     return "'" + ".".join(str(part) for part in path) + "'" if path else "the config"
 
 
+def _check_links(root: Path, links: Mapping[str, Any], origin: str | None) -> None:
+    """What the schema cannot say about ``links:``: the cache stays inside the root, status ranges
+    run low to high, and exclude patterns run in bounded time."""
+    from forgea_hooks import saferegex
+
+    cache = links.get("cache", {}).get("path")
+    if cache is not None:
+        try:
+            safefs.cache_folder(root, (root / cache).parent)
+        except safefs.Refused as refused:
+            raise ConfigError(f"{origin}: key 'links.cache.path': {cache} {refused.reason}") from None
+    for text in links.get("accept", ()):
+        low, _, high = str(text).partition("-")
+        if high and int(low) > int(high):
+            raise ConfigError(f"{origin}: key 'links.accept': '{text}' runs backwards; write it low-high")
+    for pattern in links.get("exclude", ()):
+        problem = saferegex.problem(pattern)
+        if problem is not None:
+            raise ConfigError(f"{origin}: key 'links.exclude': {pattern[:100]!r}: {problem}")
+
+
 def _severity(value: Any) -> Severity | None:
     return None if value in ("off", False) else Severity(value)
 
@@ -155,6 +231,10 @@ def _build(root: Path, raw: dict[str, Any], origin: str | None, known_rules: Col
         schema_path = None
         if schema is not None:
             schema_path = Path(schema) if Path(schema).is_absolute() else root / schema
+            try:
+                safefs.inside(root, schema_path)
+            except safefs.Refused as refused:
+                raise ConfigError(f"{origin}: key 'kinds.{kind}.schema': {schema} {refused.reason}") from None
             if not schema_path.is_file():
                 raise ConfigError(f"{origin}: key 'kinds.{kind}.schema': no schema file at {schema_path}")
         kinds[kind] = KindSettings(
@@ -162,6 +242,7 @@ def _build(root: Path, raw: dict[str, Any], origin: str | None, known_rules: Col
             sniff=bool(given.get("sniff", kind == "gatekeeper-report")),
             schema=schema_path,
         )
+    _check_links(root, raw.get("links", {}), origin)
     overrides: dict[tuple[str, str], Severity | None] = {}
     for rule, setting in raw.get("rules", {}).items():
         if rule not in known_rules:

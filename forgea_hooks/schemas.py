@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
+from forgea_hooks import safefs
 from forgea_hooks.config import SCHEMA_DIR, ConfigError
 
 if TYPE_CHECKING:
@@ -29,24 +32,99 @@ class SchemaProblem:
     message: str
 
 
+SCHEMA_MAX_BYTES = 1024 * 1024
+MAX_SCHEMA_FILES = 32
+
+
 @functools.lru_cache(maxsize=16)
 def validator_for(kind: str, user_schema: Path | None) -> Draft202012Validator:
     # Imported on first validation: a warm-cache run validates nothing and skips its start-up cost.
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
-    path = user_schema or SCHEMA_DIR / f"{kind}.schema.json"
+    if user_schema is None:
+        schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        return Draft202012Validator(skip_annotation_only(inline_local_refs(schema)))
+    schema, registry = _load_user_schema(user_schema, kind)
     try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        if user_schema is not None:
-            # The bundled schemas are checked against the metaschema by the test suite; checking
-            # them again on every run costs a pre-commit hook 40 ms.
-            Draft202012Validator.check_schema(schema)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the schema for kind '{kind}': {exc}") from None
+        # The bundled schemas are checked against the metaschema by the test suite; checking
+        # them again on every run costs a pre-commit hook 40 ms.
+        Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        raise ConfigError(f"{path}: not a valid JSON Schema: {exc.message}") from None
-    return Draft202012Validator(skip_annotation_only(inline_local_refs(schema)))
+        raise ConfigError(f"{user_schema}: not a valid JSON Schema: {exc.message}") from None
+    except RecursionError:
+        raise ConfigError(f"{user_schema}: the schema is nested too deeply") from None
+    if not isinstance(schema, dict):
+        return Draft202012Validator(schema)  # `true` or `false`: nothing to inline
+    return Draft202012Validator(skip_annotation_only(inline_local_refs(schema)), registry=registry)
+
+
+def _load_user_schema(path: Path, kind: str) -> tuple[Any, Any]:
+    """The user's schema and a registry of the schema files it refers to.
+
+    A pull request can change the schema, so a ``$ref`` may only point inside the file
+    (``#/$defs/x``) or at a file next to it (``common.json#/$defs/x``), read like any repo file;
+    the registry has no way to fetch anything else, and anything else is refused here, before any
+    doc is validated: never a request, in particular in an offline run."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    folder = path.parent
+    schema = _read_schema(folder, path.name, kind)
+    given = schema.get("$id") if isinstance(schema, dict) else None
+    base = given if isinstance(given, str) else ""
+    loaded: dict[str, Any] = {}
+    pending = [(path.name, schema)]
+    while pending:
+        name, document = pending.pop()
+        for reference in _references(document, path, top=True):
+            target = reference.partition("#")[0]
+            if not target or target in loaded or target == path.name:
+                continue
+            if not _NEIGHBOUR.fullmatch(target):
+                raise ConfigError(
+                    f"{path}: $ref '{reference[:200]}' (in {name}) is not allowed: a schema may refer only to "
+                    "itself ('#/$defs/...') or to a .json file in its own folder ('common.json#/$defs/...')"
+                )
+            if len(loaded) >= MAX_SCHEMA_FILES:
+                raise ConfigError(f"{path}: the schema refers to more than {MAX_SCHEMA_FILES} files")
+            loaded[target] = _read_schema(folder, target, kind)
+            pending.append((target, loaded[target]))
+    resources = [(urljoin(base, name), Resource.from_contents(data, DRAFT202012)) for name, data in loaded.items()]
+    return schema, Registry().with_resources(resources)
+
+
+_NEIGHBOUR = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}\.json")
+
+
+def _read_schema(folder: Path, name: str, kind: str) -> Any:
+    try:
+        return json.loads(safefs.read_text(folder, name, SCHEMA_MAX_BYTES))
+    except safefs.Refused as refused:
+        raise ConfigError(f"{folder / name}: cannot read the schema for kind '{kind}': it {refused.reason}") from None
+    except json.JSONDecodeError as exc:
+        problem = f"{exc.msg} (line {exc.lineno})"
+        raise ConfigError(f"{folder / name}: the schema for kind '{kind}' is not JSON: {problem}") from None
+    except RecursionError:
+        raise ConfigError(f"{folder / name}: the schema for kind '{kind}' is nested too deeply") from None
+
+
+def _references(node: Any, path: Path, *, top: bool) -> Iterator[str]:
+    """Every ``$ref`` and ``$dynamicRef`` in a schema document; an ``$id`` below the top would
+    change what a relative reference means, so one that is more than a fragment is refused."""
+    stack = [(node, top)]
+    while stack:
+        item, at_top = stack.pop()
+        if isinstance(item, list):
+            stack.extend((child, False) for child in item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("$ref", "$dynamicRef") and isinstance(value, str):
+                    yield value
+                elif key == "$id" and not at_top and isinstance(value, str) and not value.startswith("#"):
+                    raise ConfigError(f"{path}: a nested $id ('{value[:200]}') is not allowed in a user schema")
+                else:
+                    stack.append((value, False))
 
 
 def inline_local_refs(schema: dict[str, Any]) -> dict[str, Any]:
@@ -151,13 +229,22 @@ class _NotInlinable(Exception):
 
 
 def problems(instance: dict[str, Any], validator: Draft202012Validator) -> Iterator[SchemaProblem]:
+    from referencing.exceptions import Unresolvable
+
     seen: set[SchemaProblem] = set()
-    for error in validator.iter_errors(instance):
-        # jsonschema reports a `required` failure once per missing name, each listing all of them.
-        for problem in _explain(error, instance):
-            if problem not in seen:
-                seen.add(problem)
-                yield problem
+    try:
+        for error in validator.iter_errors(instance):
+            # jsonschema reports a `required` failure once per missing name, each listing all of them.
+            for problem in _explain(error, instance):
+                if problem not in seen:
+                    seen.add(problem)
+                    yield problem
+    except Unresolvable as exc:
+        # The registry holds only the schema's own folder; a reference that escapes the checks
+        # above (a $ref built from an $id) ends here, never in a request.
+        raise ConfigError(f"a user schema refers to something it may not: {str(exc)[:200]}") from None
+    except RecursionError:
+        raise ConfigError("a user schema recurses without end (a $ref cycle that consumes nothing)") from None
 
 
 def _explain(error: ValidationError, instance: dict[str, Any]) -> Iterator[SchemaProblem]:
