@@ -94,6 +94,7 @@ class Checker:
                 links.add(outcome)
         if cache is not None:
             cache.save(keep_only={candidate.relpath for candidate in candidates})
+            self.warnings.extend(cache.warnings)
         findings = [finding for outcome in outcomes for finding in outcome.findings]
         if not self.options.paths:
             from forgea_hooks.rules.consistency import check_tree
@@ -251,7 +252,7 @@ class Checker:
         return not (self.options.paths or self.options.no_cache)
 
     def _open_cache(self) -> resultcache.ResultCache:
-        return resultcache.ResultCache(self.root / CACHE_DIR, resultcache.context_key(self._context()))
+        return resultcache.ResultCache(self.root / CACHE_DIR, resultcache.context_key(self._context()), self.root)
 
     def _context(self) -> Iterator[str]:
         """Everything besides a file's own text that its result depends on."""

@@ -83,6 +83,7 @@ def _settings(options: CheckOptions, config: Config) -> LinkSettings:
         settings,
         check_fragments=settings.check_fragments if options.check_fragments is None else options.check_fragments,
         cache_path=None if options.no_cache else (options.cache_path or settings.cache_path),
+        cache_root=None if options.cache_path else settings.cache_root,
     )
 
 

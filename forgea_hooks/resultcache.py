@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from forgea_hooks import __version__, cachedir
+from forgea_hooks import __version__, safefs
 from forgea_hooks.findings import Finding, Severity
 from forgea_hooks.views import PinRef
 
@@ -45,11 +45,19 @@ def context_key(parts: Iterable[str]) -> str:
     return hasher.hexdigest()
 
 
+MAX_BYTES = 256 * 1024 * 1024
+
+
 class ResultCache:
-    def __init__(self, folder: Path, context: str) -> None:
+    """``root``: the folder the cache folder must stay inside, reached through no symlink (a
+    checkout can make ``.forgea-hooks-cache`` a link to anywhere); None trusts ``folder`` as given."""
+
+    def __init__(self, folder: Path, context: str, root: Path | None = None) -> None:
         self.path = folder / FILE_NAME
         self.folder = folder
+        self.root = root if root is not None else folder
         self.context = context
+        self.warnings: list[str] = []
         self.entries: dict[str, dict[str, Any]] = {}
         self.fresh: dict[str, dict[str, Any]] = {}
         self.existing: dict[str, bool] = {}
@@ -60,11 +68,19 @@ class ResultCache:
         # Taken before the read: a file replaced in between then looks changed at save, never the reverse.
         self._loaded_from = _identity(self.path)
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return  # absent or damaged: start afresh, the write replaces it
+            safefs.cache_folder(self.root, self.folder)
+            data = json.loads(safefs.read_text(self.folder, FILE_NAME, MAX_BYTES))
+        except safefs.Missing:
+            return
+        except safefs.Refused as refused:
+            self.warnings.append(f"The result cache {self.path} {refused.reason}; checking without it.")
+            return
+        except (ValueError, RecursionError):
+            return  # damaged: start afresh, the write replaces it
         if isinstance(data, dict) and data.get("context") == self.context and isinstance(data.get("entries"), dict):
-            self.entries = data["entries"]
+            # An entry of the wrong shape is dropped, so its file is checked afresh: a cache
+            # never fails a run.
+            self.entries = {path: entry for path, entry in data["entries"].items() if valid_entry(entry)}
 
     def lookup(self, relpath: str, text_digest: str, root: Path) -> dict[str, Any] | None:
         entry = self.entries.get(relpath)
@@ -99,18 +115,67 @@ class ResultCache:
             # Merged with what is on disk now, which a parallel run may have rewritten since this
             # run read it; when nobody has, what was read is what is there, without a second parse.
             unchanged = self._loaded_from is not None and _identity(self.path) == self._loaded_from
-            on_disk = self.entries if unchanged else ResultCache(self.folder, self.context).entries
+            on_disk = self.entries if unchanged else ResultCache(self.folder, self.context, self.root).entries
             merged = {**on_disk, **self.fresh}
             if keep_only is not None:
                 merged = {path: entry for path, entry in merged.items() if path in keep_only}
             payload = json.dumps({"context": self.context, "entries": merged}, separators=(",", ":"))
-            if cachedir.write_atomically(self.path, payload):
-                # The folder is ours: a .gitignore someone deleted comes back.
-                gitignore = self.folder / ".gitignore"
-                if not gitignore.exists():
-                    gitignore.write_text(cachedir.GITIGNORE, encoding="utf-8")
+            # A .gitignore someone deleted comes back: the folder is ours.
+            safefs.write_cache(self.root, self.path, payload)
+        except safefs.Refused as refused:
+            self.warnings.append(f"The result cache {self.path} was not written: it {refused.reason}.")
         except OSError:
             return  # the next run is simply uncached
+
+
+def valid_entry(entry: Any) -> bool:
+    """Whether an entry read from disk has the shape this version writes (the cache file is the
+    checkout's, so anything can be in it). Exact type checks in plain loops: a warm run checks
+    every entry of the tree."""
+    if type(entry) is not dict or type(entry.get("digest")) is not str or type(entry.get("kind")) is not str:
+        return False
+    stat = entry.get("stat")
+    if stat is not None and not _row(stat, _STAT):
+        return False
+    disabled = entry.get("disabled")
+    if type(disabled) is not dict:
+        return False
+    for line, rules in disabled.items():
+        if not line.isdigit() or type(rules) is not list or any(type(rule) is not str for rule in rules):
+            return False
+    warnings = entry.get("warnings")
+    if type(warnings) is not list or any(type(warning) is not str for warning in warnings):
+        return False
+    for name, shape in _SHAPES:
+        rows = entry.get(name)
+        if type(rows) is not list:
+            return False
+        for row in rows:
+            if not _row(row, shape):
+                return False
+    return all(row[3] in _SEVERITY for row in entry["findings"])
+
+
+_NONE = type(None)
+_STAT = (int, int)
+_SHAPES = (
+    ("findings", (int, int, str, str, str, (str, _NONE))),
+    ("pins", (str, str, int, str)),
+    ("links", (str, int)),
+    ("probes", (str, bool)),
+)
+
+
+def _row(row: Any, shape: tuple[Any, ...]) -> bool:
+    if type(row) is not list or len(row) != len(shape):
+        return False
+    for value, kind in zip(row, shape, strict=True):
+        if type(kind) is tuple:
+            if type(value) not in kind:
+                return False
+        elif type(value) is not kind:
+            return False
+    return True
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:

@@ -30,7 +30,7 @@ from pathlib import Path
 GITIGNORE = "# Written by forgea-hooks: caches kept between runs, not for commits.\n*\n"
 
 
-class Refused(Exception):
+class Refused(OSError):
     """A file the tool will not read or write; ``reason`` is a phrase to follow the path's name
     ("is a symbolic link that leaves the repository"), safe to show: it never quotes content."""
 

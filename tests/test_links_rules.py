@@ -120,13 +120,14 @@ def test_settings_from_config(tmp_path: Path) -> None:
         accept=((200, 299), (403, 403)),
         exclude=(r"^https://internal\.",),
         cache_path=tmp_path / "cache/links.json",
+        cache_root=tmp_path,
         cache_ttl=43200.0,
         check_fragments=True,
         body_cap=4096,
         github_token="t",
     )
     assert settings_from_config({}, root=tmp_path) == LinkSettings(
-        cache_path=tmp_path / ".forgea-hooks-cache/links.json"
+        cache_path=tmp_path / ".forgea-hooks-cache/links.json", cache_root=tmp_path
     )
     assert settings_from_config({}, root=tmp_path, allow_private=True).allow_private
 

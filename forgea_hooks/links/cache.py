@@ -15,19 +15,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-from forgea_hooks import cachedir
+from forgea_hooks import safefs
 from forgea_hooks.links.model import LinkResult, Outcome
 
 _FORMAT = "forgea-hooks link cache"
 _VERSION = 1
 CACHED_OUTCOMES: frozenset[str] = frozenset({"ok", "redirect"})
+MAX_BYTES = 64 * 1024 * 1024
 
 
 class LinkCache:
     """Entries keyed by the caller's key (URL plus everything that changes the verdict)."""
 
-    def __init__(self, path: Path | None, ttl: float, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, path: Path | None, ttl: float, clock: Callable[[], float] = time.time, root: Path | None = None
+    ) -> None:
         self.path = path
+        # The folder the cache must stay inside, reached through no symlink: the repository's
+        # root for the config's cache path. A path named on the command line is trusted as given.
+        self.root = root if root is not None or path is None else path.parent
         self.ttl = ttl
         self.clock = clock
         self.warnings: list[str] = []
@@ -69,8 +75,11 @@ class LinkCache:
         merged.update(self._new)
         document = {"format": _FORMAT, "version": _VERSION, "entries": merged}
         payload = json.dumps(document, separators=(",", ":"))
+        assert self.root is not None
         try:
-            written = cachedir.write_atomically(self.path, payload)
+            written = safefs.write_cache(self.root, self.path, payload)
+        except safefs.Refused as refused:
+            written, reason = False, f"it {refused.reason}"
         except OSError as exc:
             written, reason = False, str(exc.strerror or exc)
         else:
@@ -86,16 +95,23 @@ class LinkCache:
         return bool(0 <= self.clock() - entry["checked"] < self.ttl)
 
     def _read(self, path: Path, *, report: bool) -> dict[str, dict[str, Any]]:
+        assert self.root is not None
         try:
-            text = path.read_text(encoding="utf-8")
-        except (FileNotFoundError, NotADirectoryError):
+            safefs.cache_folder(self.root, path.parent)
+            text = safefs.read_text(path.parent, path.name, MAX_BYTES)
+        except safefs.Missing:
             return {}
-        except (OSError, UnicodeDecodeError) as exc:
+        except safefs.Refused as refused:
             if report:
-                self.warnings.append(f"Could not read the link cache {path} ({exc}); checking without it.")
+                problem = f"it {refused.reason}"
+                self.warnings.append(f"Could not read the link cache {path} ({problem}); checking without it.")
             return {}
         try:
             entries = _parse(text)
+        except RecursionError:
+            if report:
+                self.warnings.append(f"The link cache {path} is corrupt (nested too deeply); it will be rebuilt.")
+            return {}
         except ValueError as exc:
             if report:
                 self.warnings.append(f"The link cache {path} is corrupt ({exc}); it will be rebuilt.")

@@ -277,7 +277,7 @@ class _Run:
         return Document(url, verdict.outcome, verdict.status, verdict.detail, page.body, page.next_page)
 
     def execute(self, urls: Iterable[str], progress: Progress | None) -> LinkRun:
-        cache = LinkCache(self.settings.cache_path, self.settings.cache_ttl)
+        cache = LinkCache(self.settings.cache_path, self.settings.cache_ttl, root=self.settings.cache_root)
         # A collection is known in full already: screening all of it before the first request
         # keeps every fragment of a page on one fetch and the progress total fixed.
         inbox = _Inbox(hold=isinstance(urls, Collection))

@@ -30,6 +30,9 @@ class LinkSettings:
     # Regexes searched in the URL; a match is never requested.
     exclude: tuple[str, ...] = ()
     cache_path: Path | None = DEFAULT_CACHE
+    # The folder the cache must stay inside, through no symlink (the root, for a path from the
+    # config a pull request can edit); None: the cache file's own folder, as for --cache.
+    cache_root: Path | None = None
     cache_ttl: float = 86400.0
     allow_private: bool = False
     check_fragments: bool = False
@@ -122,6 +125,7 @@ def settings_from_config(
         accept=tuple(parse_status_range(str(item)) for item in links.get("accept", ["200-299"])),
         exclude=tuple(links.get("exclude", ())),
         cache_path=cache_path if cache_path.is_absolute() else root / cache_path,
+        cache_root=root,
         cache_ttl=parse_duration(cache.get("ttl", defaults.cache_ttl)),
         allow_private=allow_private or bool(links.get("allow-private", False)),
         check_fragments=bool(links.get("check-fragments", False)),
