@@ -39,6 +39,8 @@ from urllib3.util import parse_url
 from forgea_hooks import __version__
 from forgea_hooks.links import github
 from forgea_hooks.links.cache import LinkCache
+from forgea_hooks.links.deadline import current as current_deadline
+from forgea_hooks.links.deadline import deadline
 from forgea_hooks.links.fragments import AnchorScanner, checkable
 from forgea_hooks.links.guard import address_allowed, parse_host_literal
 from forgea_hooks.links.model import FAILURES, Document, LinkResult, LinkRun, LinkSettings, Outcome
@@ -261,6 +263,7 @@ class _Run:
         self._gates: dict[str, _HostGate] = {}
         self._gates_lock = threading.Lock()
         self._sessions: dict[bool, requests.Session] = {}
+        self._ends_at = time.monotonic() + settings.budget
 
     # -- the run ---------------------------------------------------------------------------
 
@@ -272,7 +275,11 @@ class _Run:
         screened = self._screen(url)
         if screened is not None:
             return Document(url, screened.outcome, screened.status, screened.detail)
-        page = self._follow(url, api=api, fragments=frozenset(), document=True)
+        ends_at = min(time.monotonic() + self.settings.total_timeout, self._ends_at)
+        with deadline(ends_at) as limit:
+            page = self._follow(url, api=api, fragments=frozenset(), document=True)
+        if limit.passed():
+            return Document(url, "unverified", None, self._late(ends_at))
         verdict = page.verdict
         return Document(url, verdict.outcome, verdict.status, verdict.detail, page.body, page.next_page)
 
@@ -408,6 +415,23 @@ class _Run:
     # -- one page --------------------------------------------------------------------------
 
     def _check_page(self, page: str, urls: list[str]) -> dict[str, LinkResult]:
+        now = time.monotonic()
+        if now >= self._ends_at:
+            detail = f"the link check's budget of {self.settings.budget:g} s (links.timeout.budget) ran out first"
+            return {url: LinkResult(url, "unverified", None, detail) for url in urls}
+        ends_at = min(now + self.settings.total_timeout, self._ends_at)
+        with deadline(ends_at) as limit:
+            results = self._check_page_in_time(page, urls)
+        if not limit.passed():
+            return results
+        return {url: LinkResult(url, "unverified", None, self._late(ends_at)) for url in urls}
+
+    def _late(self, ends_at: float) -> str:
+        if ends_at == self._ends_at:
+            return f"the link check's budget of {self.settings.budget:g} s (links.timeout.budget) ran out"
+        return f"it was not answered within {self.settings.total_timeout:g} s in all (links.timeout.total)"
+
+    def _check_page_in_time(self, page: str, urls: list[str]) -> dict[str, LinkResult]:
         api_paths = self._api_paths(page)
         if api_paths:
             verdict = self._check_github(api_paths)
@@ -573,6 +597,9 @@ class _Run:
         retries = self.settings.retries
         problem = ""
         for attempt in range(retries + 1):
+            limit = current_deadline()
+            if limit is not None and limit.passed():
+                break  # the caller reports the URL as unverified
             try:
                 with gate.slot():
                     answer = self._send(session, url, headers, jar, get=api or body)

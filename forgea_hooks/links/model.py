@@ -24,6 +24,10 @@ class LinkSettings:
     per_host: int = 8
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
+    # Per URL, redirects and retries included: the read timeout bounds each read, not the answer.
+    total_timeout: float = 30.0
+    # The whole link phase: URLs not finished by then are unverified, with the reason.
+    budget: float = 600.0
     retries: int = 2
     # Inclusive status ranges that count as success.
     accept: tuple[tuple[int, int], ...] = ((200, 299),)
@@ -121,6 +125,8 @@ def settings_from_config(
         per_host=int(links.get("per-host", defaults.per_host)),
         connect_timeout=float(timeout.get("connect", defaults.connect_timeout)),
         read_timeout=float(timeout.get("read", defaults.read_timeout)),
+        total_timeout=float(timeout.get("total", defaults.total_timeout)),
+        budget=float(timeout.get("budget", defaults.budget)),
         retries=int(links.get("retries", defaults.retries)),
         accept=tuple(parse_status_range(str(item)) for item in links.get("accept", ["200-299"])),
         exclude=tuple(links.get("exclude", ())),

@@ -20,6 +20,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.util import connection
 
+from forgea_hooks.links import deadline
 from forgea_hooks.links.guard import address_allowed
 
 
@@ -67,12 +68,32 @@ class _GuardedHTTPSConnection(HTTPSConnection):
         return _vetted_socket(self)
 
 
-class _GuardedHTTPPool(HTTPConnectionPool):
+class _TimedHTTPPool(HTTPConnectionPool):
+    """Each request's connection is put under the sending thread's URL deadline."""
+
+    def _make_request(self, conn: Any, *args: Any, **kwargs: Any) -> Any:
+        deadline.watch(conn)
+        return super()._make_request(conn, *args, **kwargs)
+
+
+class _TimedHTTPSPool(HTTPSConnectionPool):
+    def _make_request(self, conn: Any, *args: Any, **kwargs: Any) -> Any:
+        deadline.watch(conn)
+        return super()._make_request(conn, *args, **kwargs)
+
+
+class _GuardedHTTPPool(_TimedHTTPPool):
     ConnectionCls = _GuardedHTTPConnection
 
 
-class _GuardedHTTPSPool(HTTPSConnectionPool):
+class _GuardedHTTPSPool(_TimedHTTPSPool):
     ConnectionCls = _GuardedHTTPSConnection
+
+
+class _TimedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _TimedHTTPPool, "https": _TimedHTTPSPool}
 
 
 class _GuardedAdapter(HTTPAdapter):
@@ -92,7 +113,7 @@ def new_session(*, guarded: bool, hosts: int, per_host: int, user_agent: str) ->
     session.trust_env = False
     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
     session.headers["User-Agent"] = user_agent
-    adapter_type = _GuardedAdapter if guarded else HTTPAdapter
+    adapter_type = _GuardedAdapter if guarded else _TimedAdapter
     adapter = adapter_type(pool_connections=hosts, pool_maxsize=per_host, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
