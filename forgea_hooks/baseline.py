@@ -53,7 +53,7 @@ def identity(finding: Finding, path: str | None = None) -> str:
     """What one problem is, apart from where it sits: file, rule and the message, white space folded."""
     normalized = " ".join(finding.message.split())
     where = finding.path if path is None else path
-    digest = hashlib.sha256("\0".join((where, finding.rule, normalized)).encode("utf-8"))
+    digest = hashlib.sha256("\0".join((where, finding.rule, normalized)).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:32]
 
 

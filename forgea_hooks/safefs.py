@@ -102,6 +102,8 @@ def read_bytes_and_stat(root: Path | str, path: Path | str, max_bytes: int) -> t
                 break
             chunks.append(chunk)
             left -= len(chunk)
+    except Refused:
+        raise
     except OSError as exc:
         raise _refusal(exc) from None
     finally:

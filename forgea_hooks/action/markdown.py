@@ -85,7 +85,7 @@ def message(text: str, *, table: bool = False) -> str:
 
 def size(text: str) -> int:
     """Size as GitHub's limits should be measured: UTF-8 bytes are never fewer than characters."""
-    return len(text.encode("utf-8"))
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def blob_url(server_url: str, repository: str, sha: str, path: str, line: int) -> str:

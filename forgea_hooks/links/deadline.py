@@ -27,11 +27,12 @@ class Deadline:
         self._lock = threading.Lock()
 
     def watch(self, connection: Any) -> None:
+        """Shut ``connection`` at the deadline; past it, refuse to send on it at all (a request
+        that failed at the deadline must not be retried, nor fall back from HEAD to GET)."""
         with self._lock:
-            if self.expired:
-                _shut(connection)
-            else:
-                self._connections.append(connection)
+            if self.passed():
+                raise TimeoutError("the URL's total deadline has passed")
+            self._connections.append(connection)
 
     def expire(self) -> None:
         with self._lock:

@@ -44,7 +44,7 @@ def artifact_uri(path: str) -> str:
     posix = path.replace("\\", "/")
     while posix.startswith("./"):
         posix = posix[2:]
-    return quote(posix, safe="/-._~!$&'()*+,;=:@")
+    return quote(posix, safe="/-._~!$&'()*+,;=:@", errors="surrogateescape")  # a non-UTF-8 name's own bytes
 
 
 def _region(finding: Finding) -> dict[str, int]:
