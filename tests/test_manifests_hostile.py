@@ -150,3 +150,8 @@ def test_an_oversized_manifest_is_refused(tmp_path: Path, monkeypatch: pytest.Mo
 def test_wrong_types_never_raise(tmp_path: Path, name: str, text: str) -> None:
     (tmp_path / name).write_text(text)
     read_installs(tmp_path)
+
+
+def test_a_nul_in_an_included_file_name(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("-r base\x00.txt\na==1\n")
+    assert problems_of(tmp_path) == ["base\\0.txt:1: a file name with a NUL character (not read)"]

@@ -64,6 +64,10 @@ class Found:
         from forgea_hooks import safefs
 
         self.read.add(name)
+        if "\0" in name:
+            # A name taken from a file (`-r x<NUL>.txt`) that no file system can hold.
+            self.problem(name.replace("\0", "\\0"), 1, "a file name with a NUL character (not read)")
+            return None
         try:
             data = safefs.read_bytes(self.root, name, MAX_BYTES)
         except safefs.Refused as refused:
