@@ -584,3 +584,23 @@ def test_bidi_controls_are_shown_visibly_in_comment_and_summary(control: str) ->
     for rendered in (summary.render([finding], ctx), comment.render_failing([finding], comment_ctx)):
         assert control not in rendered
         assert f"U+{ord(control):04X}" in rendered
+
+
+def test_release_data_cache_fifo_does_not_hang(tmp_path: Path) -> None:
+    from forgea_hooks.online.cache import ReleaseCache
+
+    os.mkfifo(tmp_path / "release-data.json")
+    cache = ReleaseCache(tmp_path / "release-data.json", 60.0)
+    assert any("FIFO" in warning for warning in cache.warnings)
+
+
+def test_unreadable_requirement_is_quoted_scrubbed_before_it_is_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    from forgea_hooks.manifests.core import Found
+    from forgea_hooks.manifests.python import _read_requirements
+
+    secret = "s" * 70 + "ecret-token-value"
+    monkeypatch.setenv("GITHUB_TOKEN", secret)
+    found = Found(Path("."), frozenset({"requirements.txt"}))
+    _read_requirements("requirements.txt", f"GITHUB_TOKEN={secret}\n", found)
+    quoted = " ".join(problem.message for problem in found.problems)
+    assert quoted and "sssss" not in quoted

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from forgea_hooks import redact
 from forgea_hooks.manifests.core import Found, Install, Reader
 from forgea_hooks.manifests.formats import json_key_lines, json_object, node_line, yaml_get, yaml_items, yaml_root
 from forgea_hooks.manifests.versions import FULL_SEMVER, npm_exact
@@ -259,7 +260,7 @@ def _yarn_lock(path: str, text: str, found: Found) -> _Lookup | None:
             if not line.strip():
                 continue
             if not line.rstrip().endswith(":"):
-                found.problem(path, number, f"{path}: not an entry header: {line.strip()[:60]}")
+                found.problem(path, number, f"{path}: not an entry header: {redact.excerpt(line.strip(), 60)}")
                 descriptors = []
                 continue
             descriptors = [d for d in map(_yarn_descriptor, line.rstrip()[:-1].split(",")) if d]

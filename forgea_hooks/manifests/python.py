@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from forgea_hooks import redact
 from forgea_hooks.manifests.core import Found, Install, Reader
 from forgea_hooks.manifests.formats import json_key_lines, json_object
 from forgea_hooks.manifests.versions import pep440_exact, poetry_exact
@@ -130,8 +131,9 @@ def _add_requirement(
     try:
         requirement = Requirement(text)
     except InvalidRequirement as error:
-        reason = str(error).splitlines()[0]
-        found.problem(path, line, f"{path}: not a requirement: {text.strip()[:80]!r} ({reason[:120]})")
+        # Quoted from a file a PR may point anywhere: scrubbed before it is cut, and short.
+        reason = redact.excerpt(str(error).splitlines()[0], 120)
+        found.problem(path, line, f"{path}: not a requirement: {redact.excerpt(text.strip(), 80)!r} ({reason})")
         return
     if requirement.url:
         found.install(Install("pypi", requirement.name, requirement.url, None, path, line, how=how))

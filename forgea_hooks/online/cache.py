@@ -13,9 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from forgea_hooks import cachedir
+from forgea_hooks import cachedir, safefs
 from forgea_hooks.online.model import Cycle, ReleaseData, Source
 
+MAX_BYTES = 64 * 1024 * 1024
 _FORMAT = "forgea-hooks release data"
 _VERSION = 1
 
@@ -66,16 +67,23 @@ class ReleaseCache:
         return bool(0 <= self.clock() - entry["checked"] < self.ttl)
 
     def _read(self, path: Path, *, report: bool) -> dict[str, dict[str, Any]]:
+        # The cache file is the checkout's: a FIFO, /dev/zero or a link out must not be read.
         try:
-            text = path.read_text(encoding="utf-8")
-        except (FileNotFoundError, NotADirectoryError):
+            text = safefs.read_text(path.parent, path.name, MAX_BYTES)
+        except safefs.Missing:
             return {}
-        except (OSError, UnicodeDecodeError) as exc:
+        except safefs.Refused as refused:
             if report:
-                self.warnings.append(f"Could not read the release data cache {path} ({exc}); fetching afresh.")
+                problem = f"it {refused.reason}"
+                self.warnings.append(f"Could not read the release data cache {path} ({problem}); fetching afresh.")
             return {}
         try:
             return _parse(text)
+        except RecursionError:
+            if report:
+                problem = "nested too deeply"
+                self.warnings.append(f"The release data cache {path} is corrupt ({problem}); it will be rebuilt.")
+            return {}
         except ValueError as exc:
             if report:
                 self.warnings.append(f"The release data cache {path} is corrupt ({exc}); it will be rebuilt.")
