@@ -553,3 +553,29 @@ def test_review_comments_on_a_fork_degrade_to_a_warning(gh: Harness) -> None:
     result = gh.run(FORGEA_REVIEW="true")
     assert "::warning title=forgea-hooks::Review comments skipped: the token may not write" in result.out
     assert result.code == 1
+
+
+def test_links_point_at_the_merge_commit_that_was_checked(gh: Harness) -> None:
+    # What actions/checkout does on pull_request by default: the PR merged into its base, detached.
+    merged = gh.tmp / "merged"
+    gh.git("clone", "-q", "--branch", "main", gh.repo.as_uri(), str(merged), cwd=gh.tmp)
+    gh.git(
+        "-c",
+        "user.name=T",
+        "-c",
+        "user.email=t@example.invalid",
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge",
+        "origin/feature",
+        cwd=merged,
+    )
+    merge_sha = gh.git("rev-parse", "HEAD", cwd=merged)
+    gh.run(cwd=merged)
+    [comment] = gh.ours()
+    assert f"/blob/{merge_sha}/docs/gatekeeper/C4-billing.md?plain=1#L" in comment["body"]
+    assert f"/blob/{gh.head}/" not in comment["body"]
+    assert f"forgea-hooks:head {gh.head}" in comment["body"]  # the comment still describes the PR head
+    assert "as merged into the base" in comment["body"]

@@ -173,6 +173,14 @@ def _warning_table(findings: Sequence[Finding]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _merged(ctx: CommentContext) -> str:
+    """Says so when the files checked (and linked) are the PR merged into its base, not its head."""
+    if not ctx.link_sha or ctx.link_sha == ctx.head_sha:
+        return ""
+    link = f"{ctx.server_url.rstrip('/')}/{ctx.repository}/commit/{ctx.link_sha}"
+    return f" as merged into the base ([`{ctx.link_sha[:7]}`]({link}), where the line links point)"
+
+
 def render_failing(findings: Sequence[Finding], ctx: CommentContext) -> str:
     """The comment for findings that need attention: blocking ones by file, the rest counted."""
     shown_findings = [f for f in findings if f.severity is not Severity.INFO]
@@ -180,7 +188,7 @@ def render_failing(findings: Sequence[Finding], ctx: CommentContext) -> str:
     commit = f"[`{ctx.head_sha[:7]}`]({ctx.server_url.rstrip('/')}/{ctx.repository}/commit/{ctx.head_sha})"
     head = (
         f"{MARKER}\n{SHA_MARK.format(sha=ctx.head_sha)}\n### {verdict(findings, ctx.fail_on)}\n\n"
-        f"{plural(ctx.docs_checked, 'doc')} checked at {commit} · [job summary]({ctx.run_url}) · "
+        f"{plural(ctx.docs_checked, 'doc')} checked at {commit}{_merged(ctx)} · [job summary]({ctx.run_url}) · "
         f"[what the rules mean]({RULES_URL})\n\n"
     )
     if ctx.baselined:
