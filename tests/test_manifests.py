@@ -578,6 +578,9 @@ def test_malformed_lockfile_falls_back_to_the_spec(tmp_path: Path) -> None:
         ("v4.0", "pypi", "==4.0", "4.0", "agree"),
         ("16.4", "image", "16.4", "16.4", "agree"),
         ("16.4", "image", "16.3", "16.3", "other-version"),
+        ("3.12", "tool-versions", "3.12.3", "3.12.3", "agree"),
+        ("3.12", "tool-versions", "3.13.1", "3.13.1", "other-version"),
+        ("7.3.0", "npm", "7.3.5", "7.3.5", "other-version"),
         ("7.2.5", "image", "7.2.5-alpine", "7.2.5", "agree"),
         # a major pin agrees with any install of that major
         ("16", "image", "16.4", "16.4", "agree"),

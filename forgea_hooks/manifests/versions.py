@@ -257,7 +257,11 @@ def compare(pin: PinPart, install: Install) -> Verdict:
         raise ValueError(f"a {pin.cls.value} pin has no version to compare: {pin.text!r}")
     if install.version is not None:
         installed = PinPart(install.version, PinClass.EXACT, install.version)
-        return "agree" if versions_agree(pin, installed) else "other-version"
+        if versions_agree(pin, installed):
+            return "agree"
+        # A pin shorter than the install names the series it comes from: "Python 3.12" is true of 3.12.3.
+        exact = components_of(install.version)
+        return "agree" if exact is not None and exact[: len(components)] == components else "other-version"
     if install.source not in _SPEC_READERS and components_of(install.spec) == components:
         # A tag written as short as the pin (`traefik:3.6` against 3.6) follows the series the doc names.
         return "agree"
