@@ -96,10 +96,12 @@ class Checker:
             cache.save(keep_only={candidate.relpath for candidate in candidates})
             self.warnings.extend(cache.warnings)
         findings = [finding for outcome in outcomes for finding in outcome.findings]
+        whole_tree: list[Finding] = []
         if not self.options.paths:
             from forgea_hooks.rules.consistency import check_tree
 
-            findings.extend(check_tree(outcomes, self.tree.catalog, self.severity))
+            whole_tree = check_tree(outcomes, self.tree.catalog, self.severity)
+            findings.extend(whole_tree)
         if links is not None:
             findings.extend(links.finish(self.warnings))
         online = None
@@ -126,6 +128,7 @@ class Checker:
             self._not_checked(outcomes),
             online,
             baselined=baselined,
+            whole_tree=whole_tree,
         )
 
     def _not_checked(self, outcomes: list[FileOutcome]) -> list[str]:

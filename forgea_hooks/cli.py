@@ -100,6 +100,12 @@ def _parser() -> argparse.ArgumentParser:
         help="colour the text format (auto: on a terminal, unless NO_COLOR is set or FORCE_COLOR asks for it)",
     )
     check.add_argument(
+        "--consistency",
+        action="store_true",
+        help="the consistency hook: check the whole tree, print only what needs it; PATHs are the files the "
+        "per-file hook was handed, whose own findings it prints",
+    )
+    check.add_argument(
         "--skip-non-docs",
         action="store_true",
         help="say nothing of given files that are not docs (the pre-commit hook: it passes every Markdown file)",
@@ -173,6 +179,23 @@ def _fails(findings: Sequence[Finding], fail_on: str) -> bool:
     return any(finding.severity.rank >= floor for finding in findings)
 
 
+def _beyond_the_file_hook(findings: list[Finding], whole_tree: list[Finding], handed: Sequence[str]) -> list[Finding]:
+    """What the per-file hook, handed the same files in the same pre-commit run, does not print:
+    the findings only a whole-tree run makes, and the cross-file ones (pins against other docs and
+    the manifests) in docs it was not handed, which a manifest or registry change can break. A
+    doc's own findings are the per-file hook's to print, so none is printed twice."""
+    from forgea_hooks.rules import consistency
+
+    cross = set(consistency.RULES)
+    seen = {os.path.normpath(path) for path in handed}
+    tree = set(whole_tree)
+    return [
+        finding
+        for finding in findings
+        if finding in tree or (finding.rule in cross and os.path.normpath(finding.path) not in seen)
+    ]
+
+
 def _root_problem(root: Path) -> str | None:
     if not root.exists():
         return f"forgea-hooks: --root {root}: no such folder"
@@ -189,7 +212,7 @@ def _check(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
     options = CheckOptions(
-        paths=tuple(args.paths),
+        paths=() if args.consistency else tuple(args.paths),
         root=args.root,
         config_file=args.config,
         links=args.links or args.all_links,
@@ -210,6 +233,8 @@ def _check(args: argparse.Namespace) -> int:
         for finding in result.findings
         if (args.select is None or finding.rule in args.select) and finding.rule not in args.ignore
     ]
+    if args.consistency:
+        kept = _beyond_the_file_hook(kept, result.whole_tree, args.paths)
     findings = [finding for finding in kept if finding.severity is Severity.ERROR] if args.quiet else kept
     catalog = rule_catalog() if args.format == "sarif" else {}
     color = args.format == "text" and use_color(args.color, sys.stdout, os.environ)
@@ -244,7 +269,7 @@ def _check(args: argparse.Namespace) -> int:
         )
     if result.errors:
         return EXIT_USAGE
-    if args.paths and not result.files_checked and not args.skip_non_docs:
+    if args.paths and not result.files_checked and not (args.skip_non_docs or args.consistency):
         return EXIT_USAGE  # not one of the paths given was a doc: nothing was checked, say so
     return EXIT_FINDINGS if _fails(kept, args.fail_on) else EXIT_OK
 

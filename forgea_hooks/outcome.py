@@ -98,6 +98,9 @@ class CheckResult:
     online: OnlineRun | None = None
     # Findings the baseline holds, not in ``findings``: the summary line and the Action count them.
     baselined: int = 0
+    # The findings only a whole-tree run can make (docs that disagree with each other), a subset of
+    # ``findings``: the consistency hook prints these whatever files it was given.
+    whole_tree: list[Finding] = field(default_factory=list)
 
     def worst(self) -> Severity | None:
         return max((finding.severity for finding in self.findings), key=lambda s: s.rank, default=None)
