@@ -418,9 +418,9 @@ def test_trickling_body_read_for_anchors_is_unverified_at_the_total_deadline() -
     head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 400\r\n\r\n"
     with Trickle(head + b"<p>" * 133, gap=0.01) as url:
         target = url + "#missing"
-        result = check_urls(
-            [target], settings(read_timeout=1.0, total_timeout=2.0, retries=0, check_fragments=True)
-        )[target]
+        result = check_urls([target], settings(read_timeout=1.0, total_timeout=2.0, retries=0, check_fragments=True))[
+            target
+        ]
     assert result.outcome == "unverified"
 
 
