@@ -87,8 +87,21 @@ def scrub(text: str, environ: Mapping[str, str] | None = None) -> str:
     surrogate by U+FFFD. The last step of every output writer."""
     if _SURROGATES.search(text):
         text = _SURROGATES.sub("\ufffd", text)
-    pattern = _pattern(tuple(secrets(environ)))
+    # No escaper of ours rewrites letters or digits, so a secret in any spelling holds its longest
+    # alphanumeric run as it is: a plain substring test (C speed) rules most secrets out before
+    # the pattern, which costs a second on a 5 MB report, is run at all.
+    present = tuple(secret for secret in secrets(environ) if _anchor(secret) in text)
+    pattern = _pattern(present)
     return text if pattern is None else pattern.sub(MASK, text)
+
+
+@functools.lru_cache(maxsize=64)
+def _anchor(secret: str) -> str:
+    """The secret's longest run of letters and digits ("" when it has none: always searched)."""
+    return max(_ALNUM.findall(secret), key=len, default="")
+
+
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
 
 
 def scrub_data(data: Any, environ: Mapping[str, str] | None = None) -> Any:
