@@ -6,6 +6,8 @@ tests pin down how a fix becomes a ```suggestion block, whatever engine made it.
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -169,3 +171,40 @@ def test_a_read_only_token_raises_permission_denied(fake: FakeGitHub, root: Path
     with pytest.raises(PermissionDenied):
         _sync(fake, root, [_unknown()], {TASK: {6}})
     assert fake.review_comments.get(PR, []) == []
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(cwd),
+        "PATH": os.environ.get("PATH", ""),
+    }
+    done = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_files_the_base_also_changed_are_not_commented_on_in_a_merge_checkout(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("one\ntwo\nthree\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("bee\n", encoding="utf-8")
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "base")
+    _git(tmp_path, "checkout", "-q", "-b", "feature")
+    (tmp_path / "a.md").write_text("one\ntwo\nthree\nfour: TBD\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("bee\nsee: TBD\n", encoding="utf-8")
+    _git(tmp_path, "commit", "-q", "-am", "feature")
+    head = _git(tmp_path, "rev-parse", "HEAD")
+    _git(tmp_path, "checkout", "-q", "main")
+    (tmp_path / "a.md").write_text("zero\none\ntwo\nthree\n", encoding="utf-8")  # shifts a.md's lines
+    _git(tmp_path, "commit", "-q", "-am", "main moves on")
+    _git(tmp_path, "merge", "-q", "--no-ff", "-m", "merge", "feature")
+    merged = _git(tmp_path, "rev-parse", "HEAD")
+    assert review.differing_files(merged, head, ["a.md", "b.md"], tmp_path) == {"a.md"}
+    assert review.differing_files(head, head, ["a.md"], tmp_path) == set()
+    assert review.differing_files(merged, "f" * 40, ["a.md"], tmp_path) == set()  # cannot tell

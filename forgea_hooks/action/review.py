@@ -97,6 +97,27 @@ def changed_lines_from_git(base: str, head: str, cwd: Path) -> dict[str, set[int
     return changed
 
 
+def differing_files(checked: str, head: str, paths: Sequence[str], cwd: Path) -> set[str]:
+    """Of ``paths``, those whose text at the checked commit is not the head's (the base changed
+    them too): their finding lines are the merge's, and a review comment would land on the wrong
+    head line. When git cannot compare (a shallow merge checkout lacks the head), none is assumed."""
+    if not checked or checked == head or not paths:
+        return set()
+    try:
+        done = subprocess.run(
+            ["git", "diff", "--name-only", "-z", "--no-renames", "--relative", checked, head, "--", *paths],
+            cwd=cwd,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    if done.returncode != 0:
+        return set()
+    return {name.decode("utf-8", "replace") for name in done.stdout.split(b"\0") if name}
+
+
 def changed_lines_from_api(client: GitHubClient, repository: str, number: int) -> dict[str, set[int]]:
     changed: dict[str, set[int]] = {}
     for item in client.paginate(f"repos/{repository}/pulls/{number}/files"):

@@ -214,6 +214,9 @@ def _review(
         changed = review.changed_lines_from_git(pr.base_sha, pr.head_sha, cwd)
         if changed is None:
             changed = review.changed_lines_from_api(client, settings.repository, pr.number)
+        paths = sorted({f.path for f in result.findings})
+        for path in review.differing_files(checked_commit(settings, cwd), pr.head_sha, paths, cwd):
+            changed.pop(path, None)
         done = review.sync(
             client,
             settings.repository,
