@@ -52,11 +52,9 @@ def _fan_out(levels: int, keys: int = 10) -> str:
 
 
 def test_yaml_merge_fan_out_is_refused_at_once(tmp_path: Path) -> None:
+    # 10 levels of 10 keys (10^10 merged nodes) took over 20 s before: it is refused by its count.
     (tmp_path / "compose.yaml").write_text(_fan_out(10))
-    started = time.perf_counter()
     (problem,) = problems_of(tmp_path)
-    # 10 levels of 10 keys took over 20 s before; refusing walks each node once.
-    assert time.perf_counter() - started < 5
     assert "aliases expand to" in problem
 
 
@@ -81,8 +79,13 @@ def _grows_linearly(make: Callable[[int], str], name: str, root: Path, small: in
         return min(times)
 
     seconds(small)  # warm the imports
-    ratio = seconds(small * 10) / max(seconds(small), 1e-4)
-    assert ratio < 20, ratio
+    # Quadratic work grows ~100x here on every attempt; a stall on a loaded machine spoils one attempt.
+    ratios = []
+    for _ in range(3):
+        ratios.append(seconds(small * 10) / max(seconds(small), 1e-4))
+        if ratios[-1] < 20:
+            return
+    raise AssertionError(f"10x the input took {min(ratios):.1f}x the time")
 
 
 def test_unclosed_comment_flood_in_main_tf_is_linear(tmp_path: Path) -> None:
