@@ -117,6 +117,10 @@ class Checker:
         baselined = 0
         if self.options.use_baseline:
             findings, baselined = self._apply_baseline(findings, outcomes)
+        if self.options.fixes:
+            from forgea_hooks.fixes import attach
+
+            findings = attach(findings, self, outcomes)
         warnings = [*self.warnings, *(warning for outcome in outcomes for warning in outcome.warnings)]
         warnings.extend(self.tree.warnings)
         return CheckResult(

@@ -222,6 +222,7 @@ def _check(args: argparse.Namespace) -> int:
         cache_path=args.cache,
         no_cache=args.no_cache,
         online=args.online,
+        fixes=args.format == "json",  # each fixable finding carries its fix
     )
     try:
         result = run_check(options)

@@ -52,6 +52,7 @@ class Config:
     links: Mapping[str, Any] = field(default_factory=dict)
     online: Mapping[str, Any] = field(default_factory=dict)
     baseline: str | None = None  # the baseline file, relative to the root
+    fix: Mapping[str, Any] = field(default_factory=dict)  # the fix engine's settings
 
     def kind_globs(self) -> dict[str, tuple[str, ...]]:
         return {kind: settings.paths for kind, settings in self.kinds.items()}
@@ -266,4 +267,5 @@ def _build(root: Path, raw: dict[str, Any], origin: str | None, known_rules: Col
         links=raw.get("links", {}),
         online=raw.get("online", {}),
         baseline=raw.get("baseline"),
+        fix=raw.get("fix", {}),
     )

@@ -36,6 +36,8 @@ class CheckOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     # Report only findings the baseline does not hold; `forgea-hooks baseline` needs them all.
     use_baseline: bool = True
+    # Attach a Fix to each finding the fix engine can repair (json output, review suggestions).
+    fixes: bool = False
 
 
 @dataclass
