@@ -113,6 +113,11 @@ class Checker:
             )
             findings.extend(online.findings)
             self.warnings.extend(online.warnings)
+        from forgea_hooks.rules import handoff
+
+        findings.extend(
+            handoff.check_outcomes(outcomes, self.root, self.options.handoff_base, self.severity, self.warnings)
+        )
         findings.sort(key=Finding.sort_key)
         baselined = 0
         if self.options.use_baseline:

@@ -38,6 +38,8 @@ class CheckOptions:
     use_baseline: bool = True
     # Attach a Fix to each finding the fix engine can repair (json output, review suggestions).
     fixes: bool = False
+    # What report-handed-off compares the working tree with: HEAD for commits, the PR's base in the Action.
+    handoff_base: str = "HEAD"
 
 
 @dataclass

@@ -236,12 +236,13 @@ def report() -> str:
             f"  - Required version pin: {pin}",
             "",
         ]
-    out += ["Handoff complete. Provide this report verbatim to the next agent.", ""]
+    out += ["Open questions for the planner: the outbox relay's ordering guarantee, and who owns PCI scoping.", ""]
     return "\n".join(out)
 
 
 def build(root: Path, *, git: bool = True) -> Path:
-    """The messy tree at ``root`` (committed when ``git``); returns the report's path."""
+    """The messy tree at ``root`` (committed when ``git``); returns the report's path. The report is
+    a draft under review, not yet handed off: a handed-off one is a record that `fix` leaves alone."""
     (root / "docs" / "gatekeeper").mkdir(parents=True, exist_ok=True)
     (root / "docs" / "official-docs" / "EPIC-D").mkdir(parents=True, exist_ok=True)
     (root / "docs" / "official-docs-registry.md").write_text(REGISTRY, encoding="utf-8")

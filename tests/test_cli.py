@@ -353,7 +353,7 @@ def test_rules_lists_every_rule_of_the_spec(capsys: pytest.CaptureFixture[str]) 
         "pin-drift", "path-absolute", "path-placeholder", "path-missing", "source-missing",
         "source-insecure", "source-not-official", "source-unpinned-url", "link-dead", "link-redirect",
         "link-unverified", "link-blocked", "pin-eol", "pin-unreleased", "pin-behind",
-        "release-data-unavailable", "baseline-stale",
+        "release-data-unavailable", "baseline-stale", "report-handed-off",
     }  # fmt: skip
     assert listed["pin-unknown"]["severity"]["gatekeeper-report"] == "warning"
     assert all(entry["description"] != rule for rule, entry in listed.items())

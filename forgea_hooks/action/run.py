@@ -268,7 +268,13 @@ def run(settings: Settings, console: Console, cwd: Path) -> int:
         result = CheckResult(findings=[], files_checked=0, warnings=[])
     else:
         result = run_check(
-            CheckOptions(paths=scope.paths, config_file=settings.config, links=settings.links, online=settings.online)
+            CheckOptions(
+                paths=scope.paths,
+                config_file=settings.config,
+                links=settings.links,
+                online=settings.online,
+                handoff_base=pr.base_sha if pr else "HEAD",  # report-handed-off: head against base
+            )
         )
     own_warnings += result.warnings
     # A path the user named that does not exist is a usage error, whatever the findings say.

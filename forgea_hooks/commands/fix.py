@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from forgea_hooks import fixes
     from forgea_hooks.api import Checker, CheckOptions, ConfigError
     from forgea_hooks.findings import Finding
+    from forgea_hooks.rules import handoff
 
     named = {rule.strip() for value in args.rule for rule in value.split(",") if rule.strip()}
     unknown = sorted(named - set(fixes.FIXABLE))
@@ -69,6 +70,12 @@ def run(args: argparse.Namespace) -> int:
         outcome = outcome_of.get(path)
         if outcome is None or outcome.relpath.startswith("/") or os.path.islink(outcome.path):
             continue  # outside the root, or a link: nothing is written through it
+        if outcome.kind == "gatekeeper-report" and handoff.handed_off(checker.root, outcome.relpath):
+            print(
+                f"forgea-hooks: {path}: left alone: a handed-off report is a record (report-handed-off)",
+                file=sys.stderr,
+            )
+            continue
         try:
             with open(outcome.path, "rb") as stream:
                 data = stream.read()

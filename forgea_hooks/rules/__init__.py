@@ -23,7 +23,18 @@ if TYPE_CHECKING:
     from forgea_hooks.tree import Tree
 
 # Order is the order of `forgea-hooks rules` and of the README's table.
-MODULE_NAMES = ("structure", "pins", "decision", "paths", "sources", "consistency", "links", "online", "baseline")
+MODULE_NAMES = (
+    "structure",
+    "pins",
+    "decision",
+    "paths",
+    "sources",
+    "consistency",
+    "links",
+    "handoff",
+    "online",
+    "baseline",
+)
 
 SeverityTable = Mapping[str, Mapping[str, Severity | None]]
 
