@@ -32,7 +32,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    import difflib
     import os
 
     from forgea_hooks import fixes
@@ -76,17 +75,12 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             continue
-        try:
-            with open(outcome.path, "rb") as stream:
-                data = stream.read()
-        except OSError:
-            continue
         loaded = fixes.load(checker, outcome)
         if loaded is None:
             continue
         text, doc = loaded
-        bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-        if data[len(bom) :].decode("utf-8", "replace") != text:
+        bom = read_for_edit(outcome.path, text)
+        if bom is None:
             continue  # the file changed since it was read
         fixed = [finding for finding in fixes.for_file(group, text, doc, ctx) if finding.fix is not None]
         new_text, applied = fixes.apply(text, (finding.fix for finding in fixed if finding.fix is not None))
@@ -99,26 +93,42 @@ def run(args: argparse.Namespace) -> int:
             if fix is not None and fix in applied:
                 old = text.split("\n")[fix.line - 1][fix.column - 1 : fix.end_column - 1]
                 print(f"{path}:{fix.line}:{fix.column}: {finding.rule}: '{old}' -> '{fix.replacement}'")
-        if args.diff:
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    text.splitlines(keepends=True),
-                    new_text.splitlines(keepends=True),
-                    f"a/{outcome.relpath}",
-                    f"b/{outcome.relpath}",
-                )
-            )
-            continue
-        try:
-            _write(outcome.path, bom + new_text.encode("utf-8"))
-        except OSError as exc:
-            print(f"forgea-hooks: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        if not emit(outcome.path, outcome.relpath, text, new_text, bom, diff=args.diff):
             return EXIT_USAGE
     verb = "would fix" if args.diff else "fixed"
     print(f"forgea-hooks: {verb} {count} finding(s) in {files} file(s)", file=sys.stderr)
     if result.errors:
         return EXIT_USAGE
     return EXIT_FIXED if count else EXIT_OK
+
+
+def emit(path: str, relpath: str, text: str, new_text: str, bom: bytes, *, diff: bool) -> bool:
+    """Print the change as a unified diff, or write it; False (with the reason said) when the write failed."""
+    if diff:
+        import difflib
+
+        lines = difflib.unified_diff(
+            text.splitlines(keepends=True), new_text.splitlines(keepends=True), f"a/{relpath}", f"b/{relpath}"
+        )
+        sys.stdout.writelines(lines)
+        return True
+    try:
+        _write(path, bom + new_text.encode("utf-8"))
+    except OSError as exc:
+        print(f"forgea-hooks: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return False
+    return True
+
+
+def read_for_edit(path: str, text: str) -> bytes | None:
+    """The file's BOM (or b"") when its bytes are still ``text``; None when it changed or is unreadable."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except OSError:
+        return None
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    return bom if data[len(bom) :].decode("utf-8", "replace") == text else None
 
 
 def _write(path: str, data: bytes) -> None:

@@ -192,7 +192,7 @@ def _fix_pin_range(site: _Site, ctx: FixContext) -> Fix | None:
         installed = _single_install(ref.technology, ctx)
         if len(ranges) != 1 or installed is None:
             continue
-        token = _range_token(ranges[0].text)
+        token = pin_token(ranges[0].text)
         if token is None:
             continue
         major = re.search(r"\d+", token)
@@ -202,8 +202,8 @@ def _fix_pin_range(site: _Site, ctx: FixContext) -> Fix | None:
     return None
 
 
-def _range_token(text: str) -> str | None:
-    """The pin itself in a range part: its first word that holds a digit or is a moving word."""
+def pin_token(text: str) -> str | None:
+    """The pin itself in a part: its first word that holds a digit or is a moving word."""
     for raw in text.strip("`").split():
         word = raw.strip("`").rstrip(_TRAILING)
         if any(char.isdigit() for char in word) or word.casefold() in ("latest", "current", "stable", "lts", "next"):
@@ -219,7 +219,7 @@ def _fix_pin_inconsistent(site: _Site, ctx: FixContext) -> Fix | None:
         pin = _registry_exact(ref.technology, ctx)
         if len(parts) != 1 or pin is None:
             continue
-        token = _range_token(parts[0].text)
+        token = pin_token(parts[0].text)
         if token is not None and token.lstrip("v=") == parts[0].version:
             return site.span(token, pin)
     return None
