@@ -75,14 +75,13 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             continue
-        loaded = fixes.load(checker, outcome)
-        if loaded is None:
+        text = fixes.load(checker, outcome)
+        if text is None:
             continue
-        text, doc = loaded
         bom = read_for_edit(outcome.path, text)
         if bom is None:
             continue  # the file changed since it was read
-        fixed = [finding for finding in fixes.for_file(group, text, doc, ctx) if finding.fix is not None]
+        fixed = [finding for finding in fixes.for_file(group, text, outcome.pins, ctx) if finding.fix is not None]
         new_text, applied = fixes.apply(text, (finding.fix for finding in fixed if finding.fix is not None))
         if new_text == text:
             continue

@@ -61,10 +61,9 @@ def run(args: argparse.Namespace) -> int:
         if outcome.kind == "gatekeeper-report" and handoff.handed_off(checker.root, outcome.relpath):
             print(f"forgea-hooks: {outcome.path}: left alone: a handed-off report is a record", file=sys.stderr)
             continue
-        loaded = fixes.load(checker, outcome)
-        if loaded is None:
+        text = fixes.load(checker, outcome)
+        if text is None:
             continue
-        text, _ = loaded
         lines = text.split("\n")
         edits: list[Fix] = []
         for ref in refs:

@@ -18,10 +18,12 @@ The repairs (each is skipped when its condition does not hold):
 - ``pin-inconsistent``: a pin the registry disagrees with -> the registry's pin (``fix`` applies it
   only when ``--rule pin-inconsistent`` names it: the registry may be the stale one).
 - ``source-insecure``: ``http://`` -> ``https://`` when the same host is cited over https elsewhere
-  (in the files checked, or the registry).
+  in the same doc or in the registry (never other files: a fix must not depend on which files one
+  run checks).
 - ``source-unpinned-url``: a moving segment (``/current/``, ``/latest/``) -> the pinned version's
   segment on hosts with a known pattern (:data:`VERSION_SEGMENTS`, extended by
-  ``fix.version-segments`` in config), using the entry's exact pin, else the registry's.
+  ``fix.version-segments`` in config), using the exact pin of the nearest pin whose technology has
+  that host among its official domains, else that technology's registry pin.
 """
 
 from __future__ import annotations
@@ -34,9 +36,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from forgea_hooks.findings import Finding, Fix
-from forgea_hooks.model import Document
 from forgea_hooks.pins import PinClass, classify
-from forgea_hooks.views import PinRef, SourceRef, pin_refs, source_refs
+from forgea_hooks.views import PinRef
 
 if TYPE_CHECKING:
     from forgea_hooks.api import Checker
@@ -62,6 +63,9 @@ VERSION_SEGMENTS: Mapping[str, str] = {
 _MOVING = re.compile(r"/(current|latest|stable|master|main|dev)(?=/|$)", re.IGNORECASE)
 _REPO_PATH_FIELD = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+[*_`]*(?:canonical\s+)?path[*_`]*\s*:", re.IGNORECASE)
 _QUOTED = re.compile(r"'([^']*)'")
+# How far from its source an entry's pin may be: the fields of one entry.
+_ENTRY_SPAN = 6
+_HTTPS_URL = re.compile(r"https://[A-Za-z0-9.-]+", re.IGNORECASE)
 _TRAILING = ".,;:!?"
 
 
@@ -73,34 +77,32 @@ class FixContext:
     tree: Tree
     https_hosts: set[str] = field(default_factory=set)
     segments: Mapping[str, str] = field(default_factory=lambda: dict(VERSION_SEGMENTS))
+    # Canonical technology -> the registry's version value, from the checked registry's (cached)
+    # outcome: a warm run then parses no doc for its fixes. Without it, the tree's registry.
+    registry_pins: Mapping[str, str] | None = None
 
 
 def https_hosts(urls: Iterable[str]) -> set[str]:
-    hosts = set()
-    for url in urls:
-        parts = urlsplit(url)
-        if parts.scheme.casefold() == "https" and parts.hostname:
-            hosts.add(parts.hostname.casefold())
-    return hosts
+    return {_host(url) for url in urls if url[:8].casefold() == "https://"} - {""}
 
 
-def for_file(findings: Sequence[Finding], text: str, doc: Document, ctx: FixContext) -> list[Finding]:
-    """``findings`` (of one file) with ``fix`` set where the engine can repair them from ``text``."""
+def for_file(findings: Sequence[Finding], text: str, pins: Sequence[PinRef], ctx: FixContext) -> list[Finding]:
+    """``findings`` (of one file) with ``fix`` set where the engine can repair them from ``text``
+    and the file's pins (as the check recorded them, so the result cache serves them: no parse)."""
     lines = text.split("\n")
-    pins: dict[int, list[PinRef]] = {}
-    for ref in pin_refs(doc):
-        pins.setdefault(ref.line, []).append(ref)
-    sources: dict[int, list[SourceRef]] = {}
-    for source in source_refs(doc):
-        sources.setdefault(source.line, []).append(source)
+    by_line: dict[int, list[PinRef]] = {}
+    for ref in pins:
+        by_line.setdefault(ref.line, []).append(ref)
+    # The file's own https hosts count with the registry's, never other files': a fix must not
+    # depend on which files one run happens to check.
+    local = replace(ctx, https_hosts=ctx.https_hosts | https_hosts(_HTTPS_URL.findall(text)))
     fixed = []
     for finding in findings:
         fixer = _FIXERS.get(finding.rule)
         fix = None
         if fixer is not None and 1 <= finding.line <= len(lines):
-            fix = fixer(
-                _Site(finding, lines[finding.line - 1], pins.get(finding.line, []), sources.get(finding.line, [])), ctx
-            )
+            site = _Site(finding, lines[finding.line - 1], by_line.get(finding.line, []), pins)
+            fix = fixer(site, local)
         fixed.append(replace(finding, fix=fix) if fix is not None else finding)
     return fixed
 
@@ -133,8 +135,13 @@ def apply(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
 class _Site:
     finding: Finding
     line_text: str
-    pins: list[PinRef]
-    sources: list[SourceRef]
+    pins: list[PinRef]  # on the finding's line
+    all_pins: Sequence[PinRef]  # of the file
+
+    def url(self) -> str | None:
+        """The official source the finding names (its message quotes it first)."""
+        quoted = _QUOTED.search(self.finding.message)
+        return quoted.group(1) if quoted else None
 
     def span(self, needle: str, replacement: str, within: tuple[int, int] | None = None) -> Fix | None:
         """The fix replacing ``needle`` where it occurs exactly once on the line (or in ``within``)."""
@@ -155,10 +162,17 @@ class _Site:
 
 def _registry_exact(technology: str, ctx: FixContext) -> str | None:
     """The registry's pin for the technology when it is one exact version."""
-    found = ctx.tree.registry_rows.get(ctx.tree.catalog.canonical(technology))
-    if found is None:
-        return None
-    value = found[1].cells.get("version", "").strip().strip("`").strip()
+    key = ctx.tree.catalog.canonical(technology)
+    if ctx.registry_pins is not None:
+        if key not in ctx.registry_pins:
+            return None
+        value = ctx.registry_pins[key]
+    else:
+        found = ctx.tree.registry_rows.get(key)
+        if found is None:
+            return None
+        value = found[1].cells.get("version", "")
+    value = value.strip().strip("`").strip()
     parts = classify(value).parts
     if len(parts) != 1 or parts[0].cls is not PinClass.EXACT or not parts[0].version:
         return None
@@ -225,34 +239,61 @@ def _fix_pin_inconsistent(site: _Site, ctx: FixContext) -> Fix | None:
     return None
 
 
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").casefold()
+    except ValueError:  # a malformed URL is field-invalid's business, never a crash here
+        return ""
+
+
 def _fix_source_insecure(site: _Site, ctx: FixContext) -> Fix | None:
-    for source in site.sources:
-        parts = urlsplit(source.url)
-        if parts.scheme.casefold() != "http" or (parts.hostname or "").casefold() not in ctx.https_hosts:
-            continue
-        within = site.url_span(source.url)
-        if within is not None:
-            scheme = source.url[: len("http://")]
-            return site.span(scheme, "https://", (within[0], within[0] + len(scheme)))
-    return None
+    url = site.url()
+    if url is None or url[:7].casefold() != "http://" or _host(url) not in ctx.https_hosts:
+        return None
+    within = site.url_span(url)
+    return None if within is None else site.span(url[:7], "https://", (within[0], within[0] + 7))
 
 
 def _fix_source_unpinned(site: _Site, ctx: FixContext) -> Fix | None:
-    for source in site.sources:
-        parts = urlsplit(source.url)
-        template = ctx.segments.get((parts.hostname or "").casefold())
-        moving = _MOVING.search(parts.path)
-        within = site.url_span(source.url)
-        if template is None or moving is None or within is None:
-            continue
-        version = _exact_version(source.pin) or (source.technology and _registry_exact(source.technology, ctx))
-        if not version:
-            continue
-        numbers = [*version.lstrip("v").split("."), "0", "0"][:3]
-        segment = template.format(major=numbers[0], minor=numbers[1], patch=numbers[2], version=version.lstrip("v"))
-        start = within[0] + len(parts.scheme) + len("://") + len(parts.netloc) + moving.start()
-        return site.span(moving.group(0), f"/{segment}", (start, start + len(moving.group(0))))
-    return None
+    url = site.url()
+    host = _host(url) if url else ""
+    template = ctx.segments.get(host)
+    within = site.url_span(url) if url else None
+    if url is None or template is None or within is None:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    moving = _MOVING.search(parts.path)
+    ref = _pin_for_source(site, host, ctx)
+    if moving is None or ref is None:
+        return None
+    version = _exact_version(ref.value) or _registry_exact(ref.technology, ctx)
+    if not version:
+        return None
+    numbers = [*version.lstrip("v").split("."), "0", "0"][:3]
+    segment = template.format(major=numbers[0], minor=numbers[1], patch=numbers[2], version=version.lstrip("v"))
+    start = within[0] + len(parts.scheme) + len("://") + len(parts.netloc) + moving.start()
+    return site.span(moving.group(0), f"/{segment}", (start, start + len(moving.group(0))))
+
+
+def _pin_for_source(site: _Site, host: str, ctx: FixContext) -> PinRef | None:
+    """The pin a source documents: on its line (a registry row), else the entry's pin just below
+    it, else the one just above (front matter puts ``version`` first). A technology whose built-in
+    official domains do not hold the host is not the one the source documents."""
+    line = site.finding.line
+    near = sorted(
+        (ref for ref in site.all_pins if ref.technology and abs(ref.line - line) <= _ENTRY_SPAN),
+        key=lambda ref: (ref.line < line, abs(ref.line - line)),
+    )
+    if not near:
+        return None
+    ref = near[0]
+    domains = ctx.tree.catalog.official_domains(ctx.tree.catalog.canonical(ref.technology))
+    if domains and not any(host == domain or host.endswith("." + domain) for domain in domains):
+        return None
+    return ref
 
 
 def _exact_version(pin: str | None) -> str | None:
@@ -303,29 +344,42 @@ def attach(findings: Sequence[Finding], checker: Checker, outcomes: Sequence[Fil
     outcome_of = {outcome.path: outcome for outcome in outcomes}
     for path, group in by_path.items():
         outcome = outcome_of.get(path)
-        loaded = load(checker, outcome) if outcome is not None else None
-        if loaded is not None:
-            for before, after in zip(group, for_file(group, loaded[0], loaded[1], ctx), strict=True):
+        text = load(checker, outcome) if outcome is not None else None
+        if outcome is not None and text is not None:
+            for before, after in zip(group, for_file(group, text, outcome.pins, ctx), strict=True):
                 fixed[id(before)] = after
     return [fixed.get(id(finding), finding) for finding in findings]
 
 
-def context(checker: Checker, outcomes: Sequence[FileOutcome]) -> FixContext:
-    urls = [url for outcome in outcomes for url, _ in outcome.links]
-    urls += [ref.url for doc in checker.tree.registries for ref in source_refs(doc)]
+def context(checker: Checker, outcomes: Sequence[FileOutcome] = ()) -> FixContext:
+    """What fixes consult, read without parsing a doc where the check's outcomes already hold it."""
+    from forgea_hooks.documents.source import Unreadable, read_text
+
+    urls: list[str] = []
+    for path in checker.tree.registry_paths():
+        text = read_text(path, checker.options.max_bytes)
+        if not isinstance(text, Unreadable):
+            urls += _HTTPS_URL.findall(text)
+    registry_pins: dict[str, str] | None = None
+    checked = {outcome.relpath for outcome in outcomes if outcome.kind == "registry"}
+    wanted = {path.relative_to(checker.root).as_posix() for path in checker.tree.registry_paths()}
+    if wanted and wanted <= checked:
+        registry_pins = {}
+        for outcome in outcomes:
+            if outcome.relpath in wanted:
+                for ref in outcome.pins:
+                    if ref.role == "registry" and ref.technology:
+                        registry_pins.setdefault(checker.tree.catalog.canonical(ref.technology), ref.value)
     segments = dict(VERSION_SEGMENTS)
     segments.update(
         {host.casefold(): template for host, template in checker.config.fix.get("version-segments", {}).items()}
     )
-    return FixContext(checker.root, checker.tree, https_hosts(urls), segments)
+    return FixContext(checker.root, checker.tree, https_hosts(urls), segments, registry_pins)
 
 
-def load(checker: Checker, outcome: FileOutcome) -> tuple[str, Document] | None:
-    """The file's text (without a BOM, as the check read it) and its model; None when unreadable."""
-    from forgea_hooks.documents.markdown import parse
+def load(checker: Checker, outcome: FileOutcome) -> str | None:
+    """The file's text as the check read it (without a BOM); None when it cannot be read."""
     from forgea_hooks.documents.source import Unreadable, read_text
 
     text = read_text(outcome.path, checker.options.max_bytes)
-    if isinstance(text, Unreadable):
-        return None
-    return text, parse(text, outcome.path, outcome.relpath, outcome.kind)[0]
+    return None if isinstance(text, Unreadable) else text
