@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 from forgea_hooks.findings import Finding, Fix
 from forgea_hooks.pins import PinClass, classify
-from forgea_hooks.views import PinRef
+from forgea_hooks.views import UNPINNED_STATUSES, PinRef
 
 if TYPE_CHECKING:
     from forgea_hooks.api import Checker
@@ -169,7 +169,8 @@ def _registry_exact(technology: str, ctx: FixContext) -> str | None:
         value = ctx.registry_pins[key]
     else:
         found = ctx.tree.registry_rows.get(key)
-        if found is None:
+        # A row whose status says the docs are missing or deprecated pins nothing (as pin_refs has it).
+        if found is None or found[1].cells.get("status", "").strip("` ").casefold() in UNPINNED_STATUSES:
             return None
         value = found[1].cells.get("version", "")
     value = value.strip().strip("`").strip()
