@@ -530,6 +530,15 @@ def test_a_pr_that_changes_a_manifest_checks_the_whole_tree(gh: Harness) -> None
     assert "docs/official-docs-registry.md" in drift  # not changed by the PR, broken by it
 
 
+@pytest.mark.parametrize("name", [".github/workflows/ci.yml", "apps/api/package.json"])
+def test_a_pr_that_changes_a_nested_manifest_checks_the_whole_tree(gh: Harness, name: str) -> None:
+    (gh.repo / name).parent.mkdir(parents=True, exist_ok=True)
+    (gh.repo / name).write_text("{}\n", encoding="utf-8")
+    gh.push_commit(f"Add {name}")
+    result = gh.run()
+    assert f"{name} changed, so whole tree was checked" in result.report["summary"]["scope"]
+
+
 # -- inline review comments -------------------------------------------------------------------
 
 

@@ -133,7 +133,8 @@ def _judged_against(names: Sequence[str], settings: Settings, cwd: Path) -> str 
         registry_globs = ()  # run_check reports the config problem itself
     config = {CONFIG_FILE, "pyproject.toml", *([settings.config.as_posix()] if settings.config else [])}
     for name in names:
-        if name in config or ("/" not in name and is_manifest(name)) or matches(name, registry_globs):
+        # A workspace member's manifest (apps/api/package.json) is read as its root's: its base name decides.
+        if name in config or is_manifest(name) or is_manifest(name.rsplit("/", 1)[-1]) or matches(name, registry_globs):
             return name
     return None
 
