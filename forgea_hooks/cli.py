@@ -18,6 +18,17 @@ FORMAT_DOCS = "https://github.com/forgea/forgea-hooks/blob/main/docs/format.md"
 ISSUES = "https://github.com/forgea/forgea-hooks/issues"
 
 
+class _Version(argparse.Action):
+    """``--version``: the version and which Markdown parser runs (the native one, or the fallback
+    where its wheel does not install), found out only when asked."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from forgea_hooks.documents import parsers
+
+        print(f"forgea-hooks {__version__} (parser: {parsers.NAME})")
+        parser.exit()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -67,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="forgea-hooks",
         description="Keep docs honest about the versions of the technologies they build on.",
     )
-    parser.add_argument("--version", action="version", version=f"forgea-hooks {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and the Markdown parser in use")
     sub = parser.add_subparsers(dest="command")
 
     check = sub.add_parser("check", help="check docs (files or folders; with none, every doc under the root)")

@@ -248,11 +248,16 @@ def test_status_line_endings(item: str, status: str | None) -> None:
 
 
 def test_muted_rule_logging_drops_debug_calls_unless_a_logger_is_enabled_for_debug(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import logging
 
-    from forgea_hooks.documents import markdown
+    from forgea_hooks.documents import markdown, parsers
+    from forgea_hooks.documents.parsers import pure
+
+    # Only the fallback parser logs from its rules.
+    monkeypatch.setattr(parsers, "NAME", pure.NAME)
+    monkeypatch.setattr(parsers, "parse", pure.parse)
 
     heading = logging.getLogger("markdown_it.rules_block.heading")
     heading.setLevel(logging.DEBUG)

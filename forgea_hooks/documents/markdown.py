@@ -1,7 +1,8 @@
-"""Markdown text -> Document, through markdown-it-py's CommonMark tokens (lines from ``token.map``).
+"""Markdown text -> Document, through the normalized tree (``documents/tree.py``) that either parser
+builds (markdown-it-pyrs by default, markdown-it-py as the fallback), lines kept from the parser.
 
 Code blocks and HTML comments never become structure because only paragraphs, headings, lists and
-tables are read from the token tree.
+tables are read from the tree.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
-from forgea_hooks.documents import frontmatter
+from forgea_hooks.documents import frontmatter, links, parsers
+from forgea_hooks.documents.tree import MAX_NESTING, Node, Tree
 from forgea_hooks.model import (
     DECISION_HEADING,
     REPORT_HEADING,
@@ -24,7 +23,6 @@ from forgea_hooks.model import (
     Document,
     Entry,
     Field,
-    Link,
     Report,
     Section,
     StatusLine,
@@ -57,23 +55,21 @@ _STATUS = re.compile(
 _STATUS_ENDINGS = tuple(
     word + tail for word in ("approved", "pending", "missing", "deprecated") for tail in ("", "`", ".", "`.")
 )
-_URL = re.compile(r"https?://[^\s<>()\[\]`\"']+", re.IGNORECASE)
 # The rule list stops at the first `-->` and its blanks are stripped after: a `\s*` before `-->`
 # would rescan every run of blanks after a lazy group, quadratic in an unclosed comment.
 _DISABLE = re.compile(r"<!--\s*forgea-hooks:\s*disable=([\w\s,-]+?)-->")
 _DASHES = re.compile(r"\s*(?:—|–|--|-)\s*")
 
-# Inline content is read as its source text, so markdown-it's inline pass (a quarter of the parse)
-# is switched off, and with it text_join, which only merges what the inline pass makes; block
-# structure is parsed in full, as CommonMark says.
-_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
-
 
 def mute_rule_debug_logging() -> None:
     """Make the debug calls of markdown-it-py's block rules cost nothing, for the worker processes
-    that parse a whole tree. Each rule attempt makes one, a few hundred per doc, and at any level
-    but debug each is dropped after two calls: about 2% of the worker's time. A logger that is
-    enabled for debug is left alone."""
+    that parse a whole tree with the fallback parser. Each rule attempt makes one, a few hundred per
+    doc, and at any level but debug each is dropped after two calls: about 2% of the worker's time.
+    A logger that is enabled for debug is left alone."""
+    if parsers.NAME != "markdown-it-py":
+        return
+    from forgea_hooks.documents.parsers.pure import _PARSER
+
     for rule in _PARSER.block.ruler.getRules(""):
         logger = logging.getLogger(rule.__module__)
         if not logger.isEnabledFor(logging.DEBUG):
@@ -82,48 +78,6 @@ def mute_rule_debug_logging() -> None:
 
 def _discard(*args: object, **kwargs: object) -> None:
     """Takes a logging call and does nothing with it."""
-
-
-class Node:
-    """A block of markdown-it's token stream as a tree, lighter than markdown-it's SyntaxTreeNode,
-    which this hot path would build for every doc. A paragraph's, heading's or table cell's
-    ``content`` is its inline source text; a leaf block's (fence, html_block) is its own."""
-
-    __slots__ = ("children", "content", "map", "tag", "type")
-
-    def __init__(self, kind: str, tag: str, lines: list[int] | None, content: str) -> None:
-        self.type = kind
-        self.tag = tag
-        self.map = lines
-        self.content = content
-        self.children: list[Node] = []
-
-
-def _tree(tokens: list[Token]) -> tuple[Node, list[Token]]:
-    """The block tree, and the tokens that hold text outside code (inline and html_block), which
-    are all that the scan for links and disable comments needs to look at."""
-    root = Node("root", "", None, "")
-    stack = [root]
-    parent = root
-    texts: list[Token] = []
-    for token in tokens:
-        nesting = token.nesting
-        if nesting == 1:
-            node = Node(token.type.removesuffix("_open"), token.tag, token.map, "")
-            parent.children.append(node)
-            stack.append(node)
-            parent = node
-        elif nesting == -1:
-            stack.pop()
-            parent = stack[-1]
-        elif token.type == "inline":
-            parent.content = token.content
-            texts.append(token)
-        else:
-            parent.children.append(Node(token.type, token.tag, token.map, token.content))
-            if token.type == "html_block":
-                texts.append(token)
-    return root, texts
 
 
 # Keys and headings repeat across a tree's docs ("Technology", "Rollback"), so each is worked out once.
@@ -176,8 +130,16 @@ def parse(text: str, path: str, relpath: str, kind: str) -> tuple[Document, list
         # Blank the block rather than cut it, so every later line keeps its number.
         lines = text.split("\n")
         text = "\n" * front.end_line + "\n".join(lines[front.end_line :])
-    tokens = _PARSER.parse(text)
-    _Builder(doc).build(*_tree(tokens))
+    tree = parsers.parse(text)
+    if tree.stopped_at:
+        problems.append(
+            (
+                tree.stopped_at,
+                f"lists or quotes nest deeper than {MAX_NESTING // 2} levels here; nothing from this line on "
+                "was read (flatten the nesting)",
+            )
+        )
+    _Builder(doc).build(tree)
     _fill_views(doc)
     return doc, problems
 
@@ -189,16 +151,17 @@ class _Builder:
         doc.sections.append(self.section)
         self.open_entry: Entry | None = None
 
-    def build(self, root: Node, texts: list[Token]) -> None:
-        for node in root.children:
+    def build(self, tree: Tree) -> None:
+        for node in tree.root.children:
             self._block(node)
-        self._scan_inline_extras(texts)
+        self._scan_comments(tree.root)
+        self.doc.links = links.extract(tree)
 
     def _block(self, node: Node) -> None:
-        kind = node.type
+        kind = node.kind
         if kind == "heading":
             title = _inline_text(node)
-            self.section = Section(title=title, name=heading_name(title), level=int(node.tag[1]), line=_line(node))
+            self.section = Section(title=title, name=heading_name(title), level=node.level, line=_line(node))
             self.doc.sections.append(self.section)
             self.open_entry = None
         elif kind == "paragraph":
@@ -244,23 +207,15 @@ class _Builder:
             else:
                 self.section.fields.append(field)
 
-    def _scan_inline_extras(self, texts: list[Token]) -> None:
-        """Links and inline-disable comments: read from every text-bearing token, never from code."""
-        for token in texts:
-            if token.type == "inline" and token.map:
-                content = token.content
-                if "<!--" not in content and "://" not in content:
-                    continue
-                for offset, line_text in enumerate(content.split("\n")):
-                    line = token.map[0] + 1 + offset
-                    if "<!--" in line_text:
-                        self._comment(line_text, line)
-                    if "://" in line_text:
-                        for url in _URL.findall(_strip_code_spans(line_text)):
-                            self.doc.links.append(Link(url.rstrip(".,;:!?*_"), line))
-            elif token.type == "html_block" and token.map:
-                for offset, line_text in enumerate(token.content.split("\n")):
-                    self._comment(line_text, token.map[0] + 1 + offset)
+    def _scan_comments(self, parent: Node) -> None:
+        """Inline-disable comments: read from every text-bearing block, never from code."""
+        for node in parent.children:
+            if node.kind == "html_block" or ("<!--" in node.text and node.kind != "code"):
+                if "<!--" in node.text:
+                    for offset, line_text in enumerate(node.text.split("\n")):
+                        self._comment(line_text, node.line + offset)
+            elif node.children:
+                self._scan_comments(node)
 
     def _comment(self, text: str, line: int) -> None:
         for match in _DISABLE.finditer(text):
@@ -280,7 +235,7 @@ def _field(item: Node, first: Node) -> Field | None:
         value = " ".join([value, *rest.split()]).strip()
     field = Field(key=canonical_key(raw_key), raw_key=raw_key, value=value, line=_line(first))
     for child in item.children:
-        if child.type in ("bullet_list", "ordered_list"):
+        if child.kind in ("bullet_list", "ordered_list"):
             for sub in child.children:
                 paragraph = _first_paragraph(sub)
                 if paragraph is None:
@@ -299,7 +254,7 @@ def _table(node: Node) -> Table:
     for part in node.children:
         for row in part.children:
             cells = [_inline_text(cell) for cell in row.children]
-            if part.type == "thead":
+            if part.kind == "thead":
                 headers = [canonical_key(cell) for cell in cells]
             else:
                 rows.append(TableRow(dict(zip(headers, (cell.strip() for cell in cells), strict=False)), _line(row)))
@@ -308,23 +263,19 @@ def _table(node: Node) -> Table:
 
 def _first_paragraph(item: Node) -> Node | None:
     for child in item.children:
-        if child.type == "paragraph":
+        if child.kind == "paragraph":
             return child
-        if child.type != "html_block":
+        if child.kind != "html_block":
             return None
     return None
 
 
 def _inline_text(node: Node) -> str:
-    return node.content.strip()
+    return node.text
 
 
 def _line(node: Node) -> int:
-    return node.map[0] + 1 if node.map else 1
-
-
-def _strip_code_spans(text: str) -> str:
-    return re.sub(r"`[^`]*`", " ", text)
+    return node.line
 
 
 def _reports(sections: list[Section]) -> Iterator[Report]:

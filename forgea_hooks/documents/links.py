@@ -1,0 +1,63 @@
+"""The links a doc holds, read once from the normalized tree, so both parsers give the same URLs.
+
+Links and images (reference links already resolved by the parser), autolinks (``<https://…>``, bare
+URLs and ``www.`` links as GFM reads them) and ``href``/``src`` attributes in inline and block HTML,
+read with the standard library's ``html.parser`` (entities decoded, comments skipped). Only absolute
+``http(s)`` URLs are links to check; code, link titles and HTML comments hold none.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from forgea_hooks.documents.tree import LINK_KINDS, Node, Tree
+from forgea_hooks.model import Link
+
+_SCHEMES = ("http://", "https://")
+_ATTRIBUTES = frozenset({"href", "src"})
+
+
+def extract(tree: Tree) -> list[Link]:
+    found: list[Link] = []
+    _walk(tree.root, found)
+    return found
+
+
+def _walk(parent: Node, found: list[Link]) -> None:
+    for node in parent.children:
+        if node.kind == "html_block":
+            if "://" in node.text:
+                found.extend(_html_links(node.text, node.line))
+        elif node.inlines:
+            for inline in node.inlines:
+                if inline.kind in LINK_KINDS:
+                    if inline.url[:8].lower().startswith(_SCHEMES):
+                        found.append(Link(inline.url, inline.line))
+                elif "://" in inline.text:
+                    found.extend(_html_links(inline.text, inline.line))
+        if node.children:
+            _walk(node, found)
+
+
+def _html_links(html: str, line: int) -> list[Link]:
+    reader = _Attributes()
+    reader.feed(html)
+    reader.close()
+    return [Link(url, line + offset) for url, offset in reader.urls]
+
+
+class _Attributes(HTMLParser):
+    """Every absolute ``href`` and ``src`` in a piece of HTML, with its line offset in the piece."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[tuple[str, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in _ATTRIBUTES and value:
+                url = value.strip()
+                if url[:8].lower().startswith(_SCHEMES):
+                    self.urls.append((url, self.getpos()[0] - 1))
+
+    handle_startendtag = handle_starttag
