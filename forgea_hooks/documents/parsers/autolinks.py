@@ -1,8 +1,8 @@
-"""GFM's extended autolinks (bare ``http(s)://`` URLs and ``www.`` links) in plain text, for the
-fallback parser: markdown-it-py has no GFM autolink rule and linkify-it's rules are not GFM's
-(fuzzy domains, TLD lists, other trailing punctuation). This follows the GFM spec's section 6.9
-and cmark-gfm's autolink extension; markdown-it-pyrs' ``autolink_ext`` does the same natively,
-and the differential test holds the two together. Linear: one pass per candidate.
+"""GFM's extended autolinks (bare ``http(s)://`` URLs and ``www.`` links) in a text node, for both
+parsers. markdown-it-py has no GFM autolink rule and linkify-it's rules are not GFM's (fuzzy
+domains, TLD lists, other trailing punctuation); markdown-it-pyrs' ``autolink_ext`` slices
+non-ASCII text at byte offsets (text lost or repeated, and a Rust panic). This follows the GFM
+spec's section 6.9 and cmark-gfm's autolink extension. Linear: one pass per candidate.
 """
 
 from __future__ import annotations

@@ -14,11 +14,14 @@ import re
 from markdown_it_pyrs import MarkdownIt
 from markdown_it_pyrs import Node as RsNode
 
+from forgea_hooks.documents.parsers import autolinks
 from forgea_hooks.documents.tree import MAX_NESTING, Definition, Node, Tree, strip_indent
 
 NAME = "markdown-it-pyrs"
 
-_PARSER = MarkdownIt("commonmark").enable_many(["table", "autolink_ext"])
+# Not its autolink_ext: it slices non-ASCII text at byte offsets (it drops or repeats text, and it
+# panics), so bare URLs are found by parsers/autolinks.py on text nodes, as with the fallback.
+_PARSER = MarkdownIt("commonmark").enable("table")
 
 _BLOCK_KINDS = {
     "heading": "heading",
@@ -38,7 +41,7 @@ _BLOCK_KINDS = {
     "code_block": "code",
     "hr": "other",
 }
-_INLINE_LINKS = {"link": "link", "image": "image", "autolink": "autolink", "linkify": "autolink"}
+_INLINE_LINKS = {"link": "link", "image": "image", "autolink": "autolink"}
 # A line whose container prefix (indentation, list markers, ``>``) is this long may nest deeper than
 # markdown-it.rs' recursion survives (it overflows the native stack at some 20,000 levels); such a doc
 # goes to the fallback parser, which stops at MAX_NESTING like this adapter does.
@@ -72,7 +75,15 @@ class _Adapter:
         self.references = "]:" in text
 
     def tree(self) -> Tree:
-        self._children(_PARSER.tree(self.text), self.result.root, 0, -1)
+        try:
+            rs_root = _PARSER.tree(self.text)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:
+            from forgea_hooks.documents.parsers import pure
+
+            return pure.parse(self.text)
+        self._children(rs_root, self.result.root, 0, -1)
         return self.result
 
     def line_of(self, offset: int) -> int:
@@ -215,9 +226,21 @@ class _Adapter:
             content = str(rs.meta.get("content", ""))
             line = self.line_of(_span(rs)[0])
             return [Node("html", line, line + content.count("\n"), content)]
+        if name == "text":
+            content = str(rs.meta.get("content", ""))
+            if "://" in content or "www." in content:
+                line = self.line_of(_span(rs)[0])
+                return [_autolink(url, line) for url in autolinks.find(content)]
+            return []
         if name == "code_inline":
             return []
         return [found for child in rs.children for found in self._inline(child)]
+
+
+def _autolink(url: str, line: int) -> Node:
+    node = Node("autolink", line, line)
+    node.url = url
+    return node
 
 
 def _span(rs: RsNode) -> tuple[int, int]:

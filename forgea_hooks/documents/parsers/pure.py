@@ -13,6 +13,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from forgea_hooks.documents.parsers import autolinks
 from forgea_hooks.documents.tree import MAX_NESTING, Definition, Node, Tree
 
 NAME = "markdown-it-py"
@@ -114,8 +115,5 @@ def _inline(kind: str, line: int, url: str) -> Node:
 
 
 def _linkify(text: str, line: int) -> list[Node]:
-    """Bare URLs and ``www.`` links (GFM's extended autolinks) in a text token, through linkify-it-py,
-    imported only when a doc has one and only by the fallback parser."""
-    from forgea_hooks.documents.parsers import autolinks
-
+    """Bare URLs and ``www.`` links (GFM's extended autolinks) in a text token."""
     return [_inline("autolink", line, url) for url in autolinks.find(text)]
