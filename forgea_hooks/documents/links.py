@@ -3,7 +3,8 @@
 Links and images (reference links already resolved by the parser), autolinks (``<https://…>``, bare
 URLs and ``www.`` links as GFM reads them) and ``href``/``src`` attributes in inline and block HTML,
 read with the standard library's ``html.parser`` (entities decoded, comments skipped). Only absolute
-``http(s)`` URLs are links to check; code, link titles and HTML comments hold none.
+``http(s)`` URLs are links to check; code, link titles and HTML comments hold none. ``srcset``
+(``<picture><source srcset=…>``, common in README headers) gives each of its candidates' URLs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from forgea_hooks.documents.tree import LINK_KINDS, Node, Tree
 from forgea_hooks.model import Link
 
 _SCHEMES = ("http://", "https://")
-_ATTRIBUTES = frozenset({"href", "src"})
+_ATTRIBUTES = frozenset({"href", "src", "srcset"})
 
 
 def extract(tree: Tree) -> list[Link]:
@@ -56,8 +57,31 @@ class _Attributes(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
             if name in _ATTRIBUTES and value:
-                url = value.strip()
-                if url[:8].lower().startswith(_SCHEMES):
-                    self.urls.append((url, self.getpos()[0] - 1))
+                for url in _srcset(value) if name == "srcset" else [value.strip()]:
+                    if url[:8].lower().startswith(_SCHEMES):
+                        self.urls.append((url, self.getpos()[0] - 1))
 
     handle_startendtag = handle_starttag
+
+
+def _srcset(value: str) -> list[str]:
+    """The URLs of a ``srcset``: candidates ``URL [descriptor]`` apart by commas (the HTML standard's
+    parsing, less its error cases: a URL runs to white space, a descriptor to the next comma)."""
+    urls: list[str] = []
+    position = 0
+    end = len(value)
+    while position < end:
+        while position < end and (value[position].isspace() or value[position] == ","):
+            position += 1
+        start = position
+        while position < end and not value[position].isspace():
+            position += 1
+        url = value[start:position]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            comma = value.find(",", position)
+            position = end if comma < 0 else comma + 1
+        if url:
+            urls.append(url)
+    return urls
