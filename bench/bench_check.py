@@ -2,7 +2,7 @@
 """Check benchmark: forgea-hooks against markdownlint-cli2 on the shared workload.
 
     python bench/bench_check.py [--shared ../shared] [--docs 10000] [--python VENV_PYTHON | --forgea PATH]
-                                [--no-peer] [--runs 7] [--write-readme]
+                                [--no-peer] [--runs 7] [--parser native|pure] [--write-readme]
 
 Writes the shared corpus (``gen_corpus.py OUT --docs N``), then prints, from one run:
 
@@ -12,9 +12,11 @@ Writes the shared corpus (``gen_corpus.py OUT --docs N``), then prints, from one
 * whole tree again with nothing changed, so with whatever result cache the cold run left
   (target <= 1.0 s);
 * the pre-commit case, both tools on the same 5 docs, median of ``--runs`` runs (target ratio <= 0.5);
-* the machine and tool versions, and a Markdown block for the README's Benchmarks section, which
-  ``--write-readme`` puts between ``<!-- bench-check:start -->`` and ``<!-- bench-check:end -->``
-  inside ``<!-- bench:start -->`` / ``<!-- bench:end -->`` (other bench scripts keep their own blocks).
+* the machine and tool versions (``forgea-hooks --version`` names the parser that ran: ``--parser
+  pure`` forces the fallback, markdown-it-py, through ``FORGEA_HOOKS_PARSER``), and a Markdown block
+  for the README's Benchmarks section, which ``--write-readme`` puts between
+  ``<!-- bench-check:start -->`` and ``<!-- bench-check:end -->`` inside ``<!-- bench:start -->`` /
+  ``<!-- bench:end -->`` (other bench scripts keep their own blocks).
 
 forgea-hooks is timed from a non-editable install: by default a venv built under a temp dir from a
 copy of this work tree, once per run; ``--python`` names the python of an existing venv instead and
@@ -475,9 +477,20 @@ def main() -> int:
     which.add_argument("--forgea", type=Path, help="the forgea-hooks executable to time")
     ap.add_argument("--no-peer", action="store_true", help="skip markdownlint-cli2")
     ap.add_argument("--runs", type=int, default=7, help="runs of the pre-commit case, of which the median counts")
+    ap.add_argument(
+        "--parser",
+        choices=("native", "pure"),
+        default="native",
+        help="native: the default (markdown-it-pyrs where installed); pure: force the markdown-it-py fallback",
+    )
     ap.add_argument("--write-readme", action="store_true", help="put the Markdown block into the README")
     ap.add_argument("--readme", type=Path, default=REPO / "README.md", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    # Inherited by every forgea-hooks run, its --version included, so the report names the parser.
+    if args.parser == "pure":
+        os.environ["FORGEA_HOOKS_PARSER"] = "pure"
+    else:
+        os.environ.pop("FORGEA_HOOKS_PARSER", None)
     if not sys.platform.startswith("linux"):
         raise SystemExit("this benchmark reads /proc: it runs on Linux only")
 

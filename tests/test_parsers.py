@@ -58,7 +58,7 @@ def test_every_spec_example_gives_one_model() -> None:
 
 
 def test_every_fixture_gives_one_model() -> None:
-    assert differences([(str(path), path.read_text(encoding="utf-8")) for path in FIXTURES]) == []
+    assert differences([(str(path), path.read_text(encoding="utf-8", errors="replace")) for path in FIXTURES]) == []
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus (../shared/corpus) is not beside this clone")
