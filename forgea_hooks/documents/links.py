@@ -9,10 +9,15 @@ read with the standard library's ``html.parser`` (entities decoded, comments ski
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from forgea_hooks.documents.tree import LINK_KINDS, Node, Tree
 from forgea_hooks.model import Link
+
+if TYPE_CHECKING:
+    from html.parser import HTMLParser
 
 _SCHEMES = ("http://", "https://")
 _ATTRIBUTES = frozenset({"href", "src", "srcset"})
@@ -41,27 +46,35 @@ def _walk(parent: Node, found: list[Link]) -> None:
 
 
 def _html_links(html: str, line: int) -> list[Link]:
-    reader = _Attributes()
+    urls: list[tuple[str, int]] = []
+    reader = _reader_class()(urls)
     reader.feed(html)
     reader.close()
-    return [Link(url, line + offset) for url, offset in reader.urls]
+    return [Link(url, line + offset) for url, offset in urls]
 
 
-class _Attributes(HTMLParser):
-    """Every absolute ``href`` and ``src`` in a piece of HTML, with its line offset in the piece."""
+@functools.cache
+def _reader_class() -> Callable[[list[tuple[str, int]]], HTMLParser]:
+    """An HTML reader that adds every absolute ``href``, ``src`` and ``srcset`` URL, with its line
+    offset in the piece, to a list. html.parser is imported here, by the runs that meet HTML with a
+    URL in it: a pre-commit run over a few docs without any should not pay for it."""
+    from html.parser import HTMLParser
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.urls: list[tuple[str, int]] = []
+    class Reader(HTMLParser):
+        def __init__(self, urls: list[tuple[str, int]]) -> None:
+            super().__init__(convert_charrefs=True)
+            self.urls = urls
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in _ATTRIBUTES and value:
-                for url in _srcset(value) if name == "srcset" else [value.strip()]:
-                    if url[:8].lower().startswith(_SCHEMES):
-                        self.urls.append((url, self.getpos()[0] - 1))
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            for name, value in attrs:
+                if name in _ATTRIBUTES and value:
+                    for url in _srcset(value) if name == "srcset" else [value.strip()]:
+                        if url[:8].lower().startswith(_SCHEMES):
+                            self.urls.append((url, self.getpos()[0] - 1))
 
-    handle_startendtag = handle_starttag
+        handle_startendtag = handle_starttag
+
+    return Reader
 
 
 def _srcset(value: str) -> list[str]:

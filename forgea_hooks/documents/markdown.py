@@ -8,7 +8,6 @@ tables are read from the tree.
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -68,6 +67,8 @@ def mute_rule_debug_logging() -> None:
     A logger that is enabled for debug is left alone."""
     if parsers.NAME != "markdown-it-py":
         return
+    import logging  # only the fallback's workers need it
+
     from forgea_hooks.documents.parsers.pure import _PARSER
 
     for rule in _PARSER.block.ruler.getRules(""):
