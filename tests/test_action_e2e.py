@@ -557,6 +557,13 @@ def test_review_comments_land_on_changed_lines_once_and_go_when_fixed(gh: Harnes
     assert {c["path"] for c in gh.fake.review_comments[PR]} == {"docs/official-docs/EPIC-C/redis.md"}
 
 
+def test_review_suggestions_come_from_the_fix_engine(gh: Harness) -> None:
+    gh.run(FORGEA_REVIEW="true")
+    bodies = [c["body"] for c in gh.fake.review_comments[PR] if c["path"] == "docs/gatekeeper/C4-billing.md"]
+    # The machine-local path on line 33 of the fixture becomes the repo path it ends in.
+    assert any("```suggestion\n- Canonical path: /docs/official-docs/billing-provider.md\n```" in b for b in bodies)
+
+
 def test_review_comments_on_a_fork_degrade_to_a_warning(gh: Harness) -> None:
     gh.fake.read_only = True
     result = gh.run(FORGEA_REVIEW="true")

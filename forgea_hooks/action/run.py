@@ -275,6 +275,7 @@ def run(settings: Settings, console: Console, cwd: Path) -> int:
                 links=settings.links,
                 online=settings.online,
                 handoff_base=pr.base_sha if pr else "HEAD",  # report-handed-off: head against base
+                fixes=True,  # review suggestions and the JSON report carry each mechanical repair
             )
         )
     own_warnings += result.warnings
