@@ -19,6 +19,8 @@ class Field:
 
     ``key`` is canonical (case folded, markup stripped, aliases resolved); ``raw_key`` is as written.
     ``items`` holds a nested list value: each item is a Field, with ``key`` empty for plain items.
+    ``urls`` are the links the parser read in the item (a reference link resolved to its definition's
+    URL); not in the JSON, which keeps the value as written.
     """
 
     key: str
@@ -26,6 +28,7 @@ class Field:
     value: str
     line: int
     items: list[Field] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {

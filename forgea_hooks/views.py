@@ -116,8 +116,18 @@ def _source_refs(doc: Document) -> list[SourceRef]:
 
 def _field_sources(field: Field, technology: str, pin: str | None, role: str) -> list[SourceRef]:
     if field.items:
-        return [SourceRef(technology, url, item.line, pin, role) for item in field.items for url in _urls(item.value)]
-    return [SourceRef(technology, url, field.line, pin, role) for url in _urls(field.value)]
+        return [
+            SourceRef(technology, url, item.line, pin, role) for item in field.items for url in _field_urls(item)
+        ]
+    return [SourceRef(technology, url, field.line, pin, role) for url in _field_urls(field)]
+
+
+def _field_urls(field: Field) -> list[str]:
+    """A reference link (``[Prisma docs][ref]``) names its definition's URL, which only the parser
+    knows; a field whose text holds no URL of its own takes the links the parser read in it."""
+    if field.urls and not find_urls(field.value):
+        return field.urls
+    return _urls(field.value)
 
 
 def _urls(value: str) -> list[str]:

@@ -93,3 +93,21 @@ CASES = [
 )
 def test_links(parse: parsers.Parse, text: str, expected: list[tuple[str, int]]) -> None:
     assert links(parse, text) == expected
+
+
+@pytest.mark.parametrize("parse", PARSERS)
+def test_an_official_source_written_as_a_reference_link_is_its_definitions_url(parse: parsers.Parse) -> None:
+    from forgea_hooks.views import source_refs
+
+    text = (
+        "- Technology: Prisma\n- Exact version requirement: 7.3.0\n- Official source: [Prisma docs][p]\n"
+        "- Status: approved\n\n[p]: https://www.prisma.io/docs/orm\n"
+    )
+    original = parsers.parse
+    parsers.parse = parse
+    try:
+        doc = markdown.parse(text, "doc.md", "doc.md", "official-doc")[0]
+    finally:
+        parsers.parse = original
+    assert [(ref.url, ref.line) for ref in source_refs(doc)] == [("https://www.prisma.io/docs/orm", 3)]
+    assert doc.metadata["official source"].value == "[Prisma docs][p]"

@@ -29,18 +29,29 @@ def extract(tree: Tree) -> list[Link]:
     return found
 
 
+def urls(block: Node) -> list[str]:
+    """The URLs of one text-bearing block's links, in order (what a field's value links to)."""
+    found: list[Link] = []
+    _inline_links(block, found)
+    return [link.url for link in found]
+
+
+def _inline_links(node: Node, found: list[Link]) -> None:
+    for inline in node.inlines:
+        if inline.kind in LINK_KINDS:
+            if inline.url[:8].lower().startswith(_SCHEMES):
+                found.append(Link(inline.url, inline.line))
+        elif "://" in inline.text:
+            found.extend(_html_links(inline.text, inline.line))
+
+
 def _walk(parent: Node, found: list[Link]) -> None:
     for node in parent.children:
         if node.kind == "html_block":
             if "://" in node.text:
                 found.extend(_html_links(node.text, node.line))
         elif node.inlines:
-            for inline in node.inlines:
-                if inline.kind in LINK_KINDS:
-                    if inline.url[:8].lower().startswith(_SCHEMES):
-                        found.append(Link(inline.url, inline.line))
-                elif "://" in inline.text:
-                    found.extend(_html_links(inline.text, inline.line))
+            _inline_links(node, found)
         if node.children:
             _walk(node, found)
 

@@ -234,7 +234,7 @@ def _field(item: Node, first: Node) -> Field | None:
     raw_key, value = parts
     if rest.strip():
         value = " ".join([value, *rest.split()]).strip()
-    field = Field(key=canonical_key(raw_key), raw_key=raw_key, value=value, line=_line(first))
+    field = Field(key=canonical_key(raw_key), raw_key=raw_key, value=value, line=_line(first), urls=links.urls(first))
     for child in item.children:
         if child.kind in ("bullet_list", "ordered_list"):
             for sub in child.children:
@@ -244,7 +244,9 @@ def _field(item: Node, first: Node) -> Field | None:
                 nested = _field(sub, paragraph)
                 if nested is None:
                     sub_text = " ".join(_inline_text(paragraph).split())
-                    nested = Field(key="", raw_key="", value=sub_text, line=_line(paragraph))
+                    nested = Field(
+                        key="", raw_key="", value=sub_text, line=_line(paragraph), urls=links.urls(paragraph)
+                    )
                 field.items.append(nested)
     return field
 
