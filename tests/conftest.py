@@ -21,6 +21,10 @@ CORPUS = SHARED / "corpus"
 NO_SHARED = "../shared is absent (a plain clone): the shared corpus is checked in CI, the project's own fixtures here"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fuzz", action="store_true", help="fuzz the doc pipeline with thousands of examples")
+
+
 @pytest.fixture(autouse=True)
 def wire(monkeypatch: pytest.MonkeyPatch) -> Tripwire:
     """Every test stays on this machine: a lookup of any host but loopback fails (so nothing
