@@ -1,7 +1,7 @@
 """Issue #9, case 5: no doc line takes time that grows with its square. Each shape below once took
 seconds at 100 KB (a regex that restarts at every character of a run and rescans the run); each is
-timed through the whole check at 100 KB and at 1 MB, and must grow linearly: 10x the text within
-20x the time. No absolute time is asserted, so a loaded machine slows both sizes alike."""
+timed through the whole check at 100 KB and at 1 MB (the best of a few runs, in CPU time), and must
+grow linearly: 10x the text within 20x the time. No absolute time is asserted."""
 
 from __future__ import annotations
 
@@ -42,10 +42,13 @@ def _seconds(root: Path, make: Callable[[int], str], size: int, runs: int) -> fl
         # finds its text memoized measures nothing.
         doc.write_text(make(size - run * 9), encoding="utf-8")
         out = io.StringIO()
-        start = time.perf_counter()
+        # This process's CPU time, not the wall clock: the suite shares the machine, and another
+        # process's burst would land in one run and not the other. A single path is checked
+        # in this process.
+        start = time.process_time()
         with redirect_stdout(out):
             code = main(["check", "--root", str(root), "--no-cache", "--format", "json", str(doc)])
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
         assert code in (0, 1)
         json.loads(out.getvalue())
     return best
@@ -55,9 +58,8 @@ def _seconds(root: Path, make: Callable[[int], str], size: int, runs: int) -> fl
 def test_one_long_line_is_checked_in_linear_time(tmp_path: Path, shape: str) -> None:
     (tmp_path / "docs/gatekeeper").mkdir(parents=True)
     make = SHAPES[shape]
-    # The best of a few small runs: a stall there would hide growth, one in the large run cannot.
     small = _seconds(tmp_path, make, 100_000, runs=3)
-    large = _seconds(tmp_path, make, 1_000_000, runs=1)
+    large = _seconds(tmp_path, make, 1_000_000, runs=2)
     # A floor under the small run: at 100 KB a linear check takes a few milliseconds, where the
     # timer's and the machine's noise would make any ratio meaningless.
     ratio = large / max(small, 0.02)
