@@ -14,8 +14,9 @@ name (``task-C2-<YYYY-MM-DD>.md``).
 ``path-missing``: a document to be extended (not created) does not exist under the root. An item's
 own marker decides first: ``NEW``, ``new doc``, ``(new)`` or ``to be created`` anywhere in its text
 marks a doc to create, which needs no file; ``EXTEND`` or ``(extend)`` marks one that must exist.
-An unmarked item of a decision list takes the list's introduction (docs to extend, not add); an
-unmarked INTERNAL DOCS entry is not checked. Default: error in tasks, warning in gatekeeper reports.
+An unmarked item of a decision list takes the list's introduction (docs to extend, unless it
+also speaks of adding, creating or writing new ones); an unmarked INTERNAL DOCS entry is not
+checked. Default: error in tasks, warning in gatekeeper reports.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ _BACKTICKED_PATH = re.compile(r"`(/?[^`\s]+\.md)`")
 _NEW_MARKER = re.compile(r"(?<!\w)NEW(?!\w)|(?i:\bnew\s+doc|\(new\)|\bto\s+be\s+created\b)")
 _EXTEND_MARKER = re.compile(r"(?<!\w)EXTEND(?!\w)|(?i:\(extend\))")
 _NOTE = ("(extend)", "(new)")
+# An introduction that also speaks of creating ("Docs to create/extend:") leaves each item unmarked.
+_CREATE_WORDS = ("add", "create", "new", "produce", "write")
 
 
 def check(doc: Document, ctx: RuleContext) -> None:
@@ -179,5 +182,5 @@ def _decision_list_paths(section: Section) -> Iterator[tuple[int, str, bool]]:
         if own is None:
             before = [block.text.casefold() for block in lead_ins if block.line < item.line]
             lead = before[-1] if before else ""
-            own = "extend" in lead and "add" not in lead
+            own = "extend" in lead and not any(word in lead for word in _CREATE_WORDS)
         yield item.line, match.group(1), own

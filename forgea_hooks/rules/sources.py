@@ -58,7 +58,10 @@ RULES = {
 MOVING_SEGMENTS = frozenset({"current", "latest", "stable", "master", "main", "dev"})
 # Hosts whose docs have no per-version pages: `/latest/` is the only address there is.
 UNVERSIONED_DOCS_HOSTS = ("docs.aws.amazon.com",)
-_VERSION_SEGMENT = re.compile(r"^v?\d+(?:\.\d+)*$", re.IGNORECASE)
+# A version segment's numbers are short (a major, a year): `/9699919799/` is a document id.
+_VERSION_SEGMENT = re.compile(r"^v?\d{1,4}(?:\.\d+)*$", re.IGNORECASE)
+# Identifiers pinned as versions spell their parts with these (`2016/679`, `180-4`, `2022-11-28`).
+_IDENTIFIER_SEPARATORS = re.compile(r"[/:-]")
 
 
 def check(doc: Document, ctx: RuleContext) -> None:
@@ -86,6 +89,25 @@ def check(doc: Document, ctx: RuleContext) -> None:
         _official(ref, parsed.host, ctx)
         if not _unversioned(ref, parsed.host, ctx):
             _unpinned(ref, parsed.path, ctx)
+
+
+def _agrees(segment: str, version: str) -> bool:
+    """Whether a URL's version segment documents the pinned version: `/docs/16/` and `/16.4/` for 16.4."""
+    return version_falls_under(segment, version) or version_falls_under(version, segment.lstrip("vV"))
+
+
+def _identifier_segments(segments: list[str], versions: list[str]) -> set[int]:
+    """The segments that spell a pinned identifier as consecutive parts: `/reg/2016/679/` for
+    `2016/679`, `/fips/180/4` for `180-4`. Those agree with the pin whatever each looks like alone."""
+    covered: set[int] = set()
+    for version in versions:
+        parts = _IDENTIFIER_SEPARATORS.split(version)
+        if len(parts) < 2:
+            continue
+        for start in range(len(segments) - len(parts) + 1):
+            if segments[start : start + len(parts)] == parts:
+                covered.update(range(start, start + len(parts)))
+    return covered
 
 
 def _excerpt(text: str, limit: int = 120) -> str:
@@ -135,11 +157,11 @@ def _unpinned(ref: SourceRef, path: str, ctx: RuleContext) -> None:
     ]
     if not versions:
         return
-    for segment in segments:
-        if _VERSION_SEGMENT.match(segment) and not any(
-            version_falls_under(segment, version) or version_falls_under(version, segment.lstrip("vV"))
-            for version in versions
-        ):
+    covered = _identifier_segments(segments, versions)
+    for index, segment in enumerate(segments):
+        if index in covered:
+            continue
+        if _VERSION_SEGMENT.match(segment) and not any(_agrees(segment, version) for version in versions):
             ctx.report(
                 "source-unpinned-url",
                 ref.line,
