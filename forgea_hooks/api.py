@@ -98,9 +98,11 @@ class Checker:
         findings = [finding for outcome in outcomes for finding in outcome.findings]
         whole_tree: list[Finding] = []
         if not self.options.paths:
+            from forgea_hooks.rules import pins
             from forgea_hooks.rules.consistency import check_tree
 
             whole_tree = check_tree(outcomes, self.tree.catalog, self.severity)
+            whole_tree.extend(pins.check_tree(outcomes, self.tree.catalog, self.severity))
             findings.extend(whole_tree)
         if links is not None:
             findings.extend(links.finish(self.warnings))

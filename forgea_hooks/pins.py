@@ -32,6 +32,9 @@ class PinPart:
     text: str
     cls: PinClass
     version: str | None
+    # The technology whose pin this part defers to (`Postgres version (see registry)`), as written;
+    # such a part is unknown here, and takes the class of that pin where the tree is known.
+    defers: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +122,36 @@ def _starts_with_marker(text: str) -> bool:
 
 
 def _significant(piece: str) -> bool:
-    """Whether a piece can stand as a part of its own: it holds a version or a marker."""
+    """Whether a piece can stand as a part of its own: it holds a version or a marker, or defers."""
     text = _clean(piece)
-    return bool(_TOKEN.search(text) or _NOT_VERSIONED.match(text) or _UNKNOWN.search(text))
+    return bool(_TOKEN.search(text) or _NOT_VERSIONED.match(text) or _UNKNOWN.search(text) or deferral(text))
+
+
+# Words before the technology's name in a deferring part, and the words that end the name.
+_DEFER_LEAD = frozenset({"the", "pinned", "registry's", "registry", "as", "per", "see", "same", "current", "our"})
+_DEFER_END = frozenset({"version", "versions", "pin", "pins", "release"})
+_DEFER_TRIM = "`*_()[]\"'.,;:—–-"
+_MAX_NAME_WORDS = 4
+
+
+def deferral(text: str) -> str | None:
+    """The technology a part names the version of without giving it, deferring to another place:
+    `` `Postgres` version (see registry) ``, ``pinned Postgres version``, ``the registry's Prisma pin``.
+    Only text that says where (the registry, or "pinned") defers; a part with a version or a
+    marker of its own never does."""
+    words = text.replace("\u2019", "'").split()
+    folded = [word.casefold().strip(_DEFER_TRIM) for word in words]
+    if not folded or not ("registry" in folded or "registry's" in folded or folded[0] == "pinned"):
+        return None
+    start = 0
+    while start < len(folded) and folded[start] in _DEFER_LEAD:
+        start += 1
+    end = start
+    while end < len(folded) and folded[end] not in _DEFER_END:
+        end += 1
+    if end == len(folded) or not 0 < end - start <= _MAX_NAME_WORDS:
+        return None
+    return " ".join(word.strip(_DEFER_TRIM) for word in words[start:end])
 
 
 def _split(value: str) -> list[str]:
@@ -211,7 +241,7 @@ def _classify_part(part: str) -> PinPart:
         first_word = words[0].strip(".,;:") if words else ""
         if "*" in first_word or first_word.lower() in _RANGE_WORDS:
             return PinPart(part, PinClass.RANGE, None)
-        return PinPart(part, PinClass.UNKNOWN, None)
+        return PinPart(part, PinClass.UNKNOWN, None, deferral(text))
 
     token = _token_text(pin_match)
     version = _normalize(token)

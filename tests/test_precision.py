@@ -22,6 +22,9 @@ def check(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> list[di
     code, data = run_json(capsys, ["check", "--root", str(root), "--no-cache", "--format", "json", *args])
     assert code in (0, 1)
     findings: list[dict[str, Any]] = data["findings"]
+    for finding in findings:
+        # Paths are shown relative to the working folder; the tests name them relative to the root.
+        finding["path"] = (Path.cwd() / finding["path"]).resolve().relative_to(root.resolve()).as_posix()
     return findings
 
 
@@ -235,3 +238,135 @@ def test_latest_is_no_finding_on_a_host_with_no_per_version_pages(
     # Config marks a technology's site as unversioned.
     write(tmp_path, ".forgea-hooks.yaml", "technologies:\n  Azure Storage:\n    unversioned-docs: true\n")
     assert check(capsys, tmp_path) == []
+
+
+# --- pins that defer to another place; a registry row with TBD -----------------------------------
+
+REGISTRY = "docs/official-docs-registry.md"
+
+
+def registry(*rows: tuple[str, str, str]) -> str:
+    lines = ["# Registry", "", "| Technology | Official source | Version | Status |", "| --- | --- | --- | --- |"]
+    lines += [f"| {name} | https://docs.example.com/ | {version} | {status} |" for name, version, status in rows]
+    return "\n".join(lines) + "\n"
+
+
+DEFERRING = "`prisma`/`@prisma/client` 7.3.0 and `Postgres` version (see registry)"
+
+
+def test_a_pin_deferring_to_the_registry_takes_the_class_of_its_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prisma = {"technology": "Prisma", "source": "https://www.prisma.io/docs/orm", "pin": DEFERRING}
+    write(tmp_path, "docs/gatekeeper/r.md", report(decision="✅ DOCUMENTATION COMPLETE", **prisma))
+    write(tmp_path, REGISTRY, registry(("PostgreSQL", "16.4", "approved")))
+    assert [f for f in check(capsys, tmp_path) if f["rule"].startswith("pin-")] == []
+
+    write(tmp_path, REGISTRY, registry(("PostgreSQL", "TBD", "approved")))
+    found = sorted((f["path"], f["rule"], f["message"]) for f in check(capsys, tmp_path))
+    assert found == [
+        (
+            "docs/gatekeeper/r.md",
+            "decision-inconsistent",
+            "the decision is COMPLETE but these pins are not concrete: Prisma",
+        ),
+        (
+            "docs/gatekeeper/r.md",
+            "pin-unknown",
+            "the Prisma pin '`Postgres` version (see registry)' defers to the registry, "
+            "whose Postgres pin 'TBD' has no version",
+        ),
+        (REGISTRY, "pin-unknown", "the PostgreSQL pin 'TBD' has no version"),
+    ]
+
+    write(tmp_path, REGISTRY, registry(("Postgres", "^16", "approved")))
+    deferring = [f for f in check(capsys, tmp_path) if " defers to " in f["message"]]
+    assert [(f["rule"], f["message"].split(" defers to ")[1]) for f in deferring] == [
+        ("pin-range", "the registry, whose Postgres pin '^16' is a range or moving target, not a pin")
+    ]
+
+
+def task(pin: str) -> str:
+    sections = ["Required schema changes", "Migration strategy", "Rollback", "Acceptance criteria"]
+    body = "".join(f"## {name}\n\nNone.\n\n" for name in sections)
+    return f"# Task\n\n{body}## Required version pins\n\n- PostgreSQL: {pin}\n"
+
+
+def official(version: str) -> str:
+    return (
+        f"---\ntechnology: PostgreSQL\nversion: '{version}'\nofficial_source: https://www.postgresql.org/docs/16/\n"
+        "---\n\n# PostgreSQL\n\n## Purpose\n\nEnums.\n"
+    )
+
+
+def test_without_a_registry_row_a_deferring_pin_takes_the_one_pin_the_tree_agrees_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = task("pinned Postgres version")
+    write(tmp_path, "docs/tasks/task-A1-2026-01-02.md", text)
+    found = [(f["rule"], f["line"], f["message"]) for f in check(capsys, tmp_path)]
+    assert found == [
+        (
+            "pin-unknown",
+            text.split("\n").index("- PostgreSQL: pinned Postgres version") + 1,
+            "the PostgreSQL pin 'pinned Postgres version' defers to the registry, which has no Postgres row, "
+            "and no doc pins Postgres",
+        )
+    ]
+
+    write(tmp_path, "docs/official-docs/pg.md", official("16.4"))
+    assert check(capsys, tmp_path) == []
+
+    write(tmp_path, "docs/official-docs/pg15.md", official("15.8"))
+    messages = [f["message"] for f in check(capsys, tmp_path) if f["rule"] == "pin-unknown"]
+    assert messages == [
+        "the PostgreSQL pin 'pinned Postgres version' defers to the registry, which has no Postgres row, "
+        "and the docs' pins of Postgres do not agree on one (16.4, 15.8)"
+    ]
+
+
+def test_a_registry_row_with_tbd_is_pin_unknown_and_appears_in_pins(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, REGISTRY, registry(("Redis", "TBD", "approved"), ("PostgreSQL", "16.4", "approved")))
+    assert [(f["rule"], f["line"]) for f in check(capsys, tmp_path)] == [("pin-unknown", 5)]
+    code, table = run_json(capsys, ["pins", "--root", str(tmp_path), "--format", "json"])
+    assert code == 0
+    rows = {row["technology"]: row for row in table["technologies"]}
+    assert rows["Redis"]["registry"]["pin"] == "TBD"
+    assert rows["Redis"]["registry"]["class"] == "unknown"
+    assert rows["Redis"]["status"] == "pin-unknown"
+    assert rows["PostgreSQL"]["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("source", "pin", "finding"),
+    [
+        ("https://eur-lex.europa.eu/eli/reg/2016/679/oj", "2016/679 (regulation identifier)", None),
+        ("https://csrc.nist.gov/publications/detail/fips/180/4/final", "FIPS 180-4", None),
+        ("https://pubs.opengroup.org/onlinepubs/9699919799/", "IEEE Std 1003.1-2017", None),
+        ("https://www.postgresql.org/docs/15/", "16.4", "is for version 15, not the pinned 16.4"),
+        ("https://eur-lex.europa.eu/eli/reg/2015/679/oj", "2016/679", "is for version 2015, not the pinned 2016/679"),
+    ],
+)
+def test_an_identifier_spelt_across_url_segments_is_the_pinned_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str, pin: str, finding: str | None
+) -> None:
+    write(tmp_path, "docs/gatekeeper/r.md", report(decision="✅ DOCUMENTATION COMPLETE", source=source, pin=pin))
+    found = [f["message"] for f in check(capsys, tmp_path) if f["rule"] == "source-unpinned-url"]
+    assert found == ([f"official source '{source}' {finding}"] if finding else [])
+
+
+@pytest.mark.parametrize(
+    "lead",
+    ["Docs to create/extend:", "Docs to extend/produce:", "Required new/extended docs:", "Docs to extend or add:"],
+)
+def test_an_introduction_that_also_speaks_of_creating_marks_no_item(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: str
+) -> None:
+    write(tmp_path, "docs/gatekeeper/r.md", report(after=f"{lead}\n\n- `docs/e.md` — the guide\n"))
+    assert of_rule(check(capsys, tmp_path), "path-missing") == []
+    write(tmp_path, "docs/gatekeeper/r.md", report(after="Docs to extend:\n\n- `docs/e.md` — the guide\n"))
+    assert [message for _, message in of_rule(check(capsys, tmp_path), "path-missing")] == [
+        "'docs/e.md' is to be extended but does not exist"
+    ]

@@ -1,5 +1,6 @@
 """``decision-inconsistent``: a gatekeeper report's coverage decision disagrees with its own content.
-COMPLETE while an entry's pin is not concrete, or while INTERNAL DOCS TO ADD OR EXTEND still lists
+COMPLETE while an entry's pin is not concrete (a part deferring to the registry takes its row's
+pin), or while INTERNAL DOCS TO ADD OR EXTEND still lists
 entries; PARTIAL or MISSING while that section lists no entry (an absent section is
 ``section-missing``). Reported at the decision paragraph's line.
 
@@ -12,6 +13,7 @@ from forgea_hooks.findings import Severity
 from forgea_hooks.model import Document
 from forgea_hooks.pins import classify
 from forgea_hooks.rules import RuleContext
+from forgea_hooks.rules.pins import concrete_part
 from forgea_hooks.views import INTERNAL_HEADING, VERSION_KEY, internal_entries, required_entries
 
 RULES = {"decision-inconsistent": {"gatekeeper-report": Severity.ERROR}}
@@ -27,7 +29,8 @@ def check(doc: Document, ctx: RuleContext) -> None:
             unpinned = [
                 entry.head.value
                 for entry in required_entries(report)
-                if (version := entry.get(VERSION_KEY)) is not None and not classify(version.value).concrete
+                if (version := entry.get(VERSION_KEY)) is not None
+                and not all(concrete_part(part, ctx) for part in classify(version.value).parts)
             ]
             if unpinned:
                 ctx.report(
