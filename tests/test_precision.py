@@ -370,3 +370,13 @@ def test_an_introduction_that_also_speaks_of_creating_marks_no_item(
     assert [message for _, message in of_rule(check(capsys, tmp_path), "path-missing")] == [
         "'docs/e.md' is to be extended but does not exist"
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence", ["The cache is in C:\\Users\\<username>\\AppData\\Local\\pypoetry.", "Run it from /home/$USER/work."]
+)
+def test_a_placeholder_user_folder_is_a_generic_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sentence: str
+) -> None:
+    write(tmp_path, "docs/gatekeeper/r.md", report(decision="✅ DOCUMENTATION COMPLETE", after=sentence + "\n"))
+    assert of_rule(check(capsys, tmp_path), "path-absolute") == []

@@ -2,9 +2,10 @@
 
 ``path-absolute``: a machine-local absolute path (``/Users/<name>/…``, ``/home/<name>/…``,
 ``C:\\Users\\…``) anywhere in a doc's text outside code: it leaks a person's machine and resolves
-nowhere else. ``~/…`` is a generic location (``~/.config/pypoetry``) and is a finding only as the
-value of a field that must hold a repo path (``Path:``, ``Canonical path:``). Sentence punctuation
-after a path is not part of it. Write repo-relative paths (``/docs/…`` or ``docs/…``). Default: error.
+nowhere else. A placeholder user (``C:\\Users\\<username>\\…``, ``/home/$USER/…``) names nobody's
+machine and is no finding. ``~/…`` is a generic location (``~/.config/pypoetry``), a finding only
+as the value of a field that must hold a repo path (``Path:``, ``Canonical path:``). Sentence
+punctuation after a path is not part of it. Write repo-relative paths (``/docs/…`` or ``docs/…``). Default: error.
 
 ``path-placeholder``: a path with a placeholder such as ``<YYYY-MM-DD>`` or ``<ID>``, in a path a
 report lists (INTERNAL DOCS entries, the decision's lists of docs to add or extend), or in the doc's
@@ -53,6 +54,7 @@ _MARKERS = ("/Users/", "/home/", ":\\")
 # A field whose value must be a path in the repository: there `~/…` is a path on one machine too.
 _REPO_PATH_KEYS = frozenset({"path"})
 _TRAILING_PUNCTUATION = ".,;:!?"
+_PLACEHOLDER_USERS = frozenset({"username", "yourname", "your-name", "your_username", "your-username", "user-name"})
 _PLACEHOLDER = re.compile(r"<[A-Za-z][^<>]*>")
 _BACKTICKED_PATH = re.compile(r"`(/?[^`\s]+\.md)`")
 # An item's own word on whether its doc exists yet. `NEW` and `EXTEND` count in capitals only:
@@ -112,9 +114,17 @@ def _machine_local(text: str, repo_path: bool) -> str:
         match = _MACHINE_LOCAL.search(text)
     if match is None and repo_path and "~/" in text:
         match = _HOME.search(text)
-    if match is None:
+    if match is None or _placeholder_user(match.group(1)):
         return ""
     return match.group(1).rstrip(_TRAILING_PUNCTUATION) or match.group(1)
+
+
+def _placeholder_user(path: str) -> bool:
+    """Whether the user folder is a placeholder (``C:\\Users\\<username>\\…``, ``/home/$USER/…``):
+    a generic location, like ``~/``, that names nobody's machine."""
+    parts = re.split(r"[/\\]", path)
+    user = parts[2] if len(parts) > 2 and not path.startswith("~") else ""
+    return user[:1] in ("<", "$", "%", "{") or user.casefold() in _PLACEHOLDER_USERS
 
 
 def _body_texts(doc: Document) -> Iterator[tuple[int, str, bool]]:
