@@ -594,6 +594,24 @@ def test_release_data_cache_fifo_does_not_hang(tmp_path: Path) -> None:
     assert any("FIFO" in warning for warning in cache.warnings)
 
 
+def test_release_data_cache_folder_symlink_is_not_read_or_written_through(tmp_path: Path) -> None:
+    from forgea_hooks.online.cache import ReleaseCache
+    from forgea_hooks.online.model import ReleaseData, Source
+
+    outside, repo = tmp_path / "outside", tmp_path / "repo"
+    outside.mkdir()
+    repo.mkdir()
+    (outside / "release-data.json").write_text("planted", encoding="utf-8")
+    (repo / ".forgea-hooks-cache").symlink_to(outside)
+    cache = ReleaseCache(repo / ".forgea-hooks-cache/release-data.json", 60.0, root=repo)
+    assert any("symbolic link" in warning for warning in cache.warnings)
+    cache.put("k", ReleaseData(Source("endoflife", "postgresql"), (), (), True, "https://a.example/"))
+    cache.save()
+    assert (outside / "release-data.json").read_text(encoding="utf-8") == "planted"
+    assert sorted(p.name for p in outside.iterdir()) == ["release-data.json"]
+    assert any("symbolic link" in warning and "not cached" in warning for warning in cache.warnings)
+
+
 def test_unreadable_requirement_is_quoted_scrubbed_before_it_is_cut(monkeypatch: pytest.MonkeyPatch) -> None:
     from forgea_hooks.manifests.core import Found
     from forgea_hooks.manifests.python import _read_requirements

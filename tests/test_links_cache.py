@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from forgea_hooks import cachedir
+from forgea_hooks import safefs
 from forgea_hooks.links.cache import LinkCache
 from forgea_hooks.links.checker import check_urls
 from forgea_hooks.links.model import LinkResult
@@ -27,7 +27,7 @@ def test_warm_rerun_makes_no_request(server: LinkServer, tmp_path: Path) -> None
     assert server.count() == before == 7  # six URLs, one of them a redirect hop to /p0
     assert warm.results == cold.results
     assert warm.warnings == cold.warnings == []
-    assert (cache.parent / ".gitignore").read_text() == cachedir.GITIGNORE
+    assert (cache.parent / ".gitignore").read_text() == safefs.GITIGNORE
 
 
 def test_a_cache_hit_does_not_extend_the_entry(server: LinkServer, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from forgea_hooks import cachedir, safefs
+from forgea_hooks import safefs
 from forgea_hooks.online.model import Cycle, ReleaseData, Source
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -22,8 +22,12 @@ _VERSION = 1
 
 
 class ReleaseCache:
-    def __init__(self, path: Path | None, ttl: float, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, path: Path | None, ttl: float, clock: Callable[[], float] = time.time, *, root: Path | None = None
+    ) -> None:
         self.path = path
+        # The repository root: the cache folder is checked from there, so a linked folder is refused.
+        self.root = root
         self.ttl = ttl
         self.clock = clock
         self.warnings: list[str] = []
@@ -55,7 +59,10 @@ class ReleaseCache:
         merged.update(self._new)
         payload = json.dumps({"format": _FORMAT, "version": _VERSION, "entries": merged}, separators=(",", ":"))
         try:
-            written, reason = cachedir.write_atomically(self.path, payload), "its folder is read-only"
+            written = safefs.write_cache(self.root or self.path.parent, self.path, payload)
+            reason = "its folder is read-only"
+        except safefs.Refused as refused:
+            written, reason = False, f"it {refused.reason}"
         except OSError as exc:
             written, reason = False, str(exc.strerror or exc)
         if not written:
@@ -69,7 +76,9 @@ class ReleaseCache:
     def _read(self, path: Path, *, report: bool) -> dict[str, dict[str, Any]]:
         # The cache file is the checkout's: a FIFO, /dev/zero or a link out must not be read.
         try:
-            text = safefs.read_text(path.parent, path.name, MAX_BYTES)
+            if self.root is not None:
+                safefs.cache_folder(self.root, path.parent)
+            text = safefs.read_text(self.root or path.parent, path, MAX_BYTES)
         except safefs.Missing:
             return {}
         except safefs.Refused as refused:

@@ -32,7 +32,7 @@ def gather(sources: Collection[Source], settings: OnlineSettings, links: LinkSet
     """Release data for each source, or why there is none."""
     # The token goes to the configured GitHub API host only (the engine sends it to that origin).
     links = replace(links, github_api_url=settings.github, cache_path=None)
-    cache = ReleaseCache(settings.cache_path, settings.cache_ttl)
+    cache = ReleaseCache(settings.cache_path, settings.cache_ttl, root=settings.cache_root)
     answers: dict[Source, Answer] = {}
     missing: list[Source] = []
     for source in dict.fromkeys(sources):

@@ -73,6 +73,7 @@ class OnlineSettings:
     endoflife: str = DEFAULT_ENDOFLIFE
     github: str = DEFAULT_GITHUB
     cache_path: Path | None = DEFAULT_CACHE
+    cache_root: Path | None = None
     cache_ttl: float = 86400.0
     # GitHub lists releases 100 a page, newest first; a pin older than these pages is not judged.
     github_pages: int = 3
@@ -90,5 +91,6 @@ def settings_from_config(online: Mapping[str, Any], *, root: Path) -> OnlineSett
         endoflife=str(sources.get("endoflife", defaults.endoflife)),
         github=str(sources.get("github", defaults.github)),
         cache_path=root / DEFAULT_CACHE,
+        cache_root=root,
         cache_ttl=parse_duration(cache.get("ttl", defaults.cache_ttl)),
     )
