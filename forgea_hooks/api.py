@@ -67,21 +67,22 @@ class Checker:
         self.excluded: set[str] = set()
 
     def run(self) -> CheckResult:
-        candidates = list(self._candidates())
-        # Whole-tree runs reuse unchanged files' results; a pre-commit batch of a few changed
-        # files would only pay for reading and rewriting the cache.
-        cache = self._open_cache() if self._caching() else None
-        links = self._link_stream() if self.options.links else None
-        outcomes: list[FileOutcome] = []
-        pending: list[_Candidate] = []
-        for candidate in candidates:
-            cached = self._from_cache(cache, candidate) if cache is not None else None
-            if cached is None:
-                pending.append(candidate)
-            else:
-                outcomes.append(cached)
-                if links is not None:
-                    links.add(cached)
+        with _no_cycle_collection():
+            candidates = list(self._candidates())
+            links = self._link_stream() if self.options.links else None
+            outcomes: list[FileOutcome] = []
+            pending: list[_Candidate] = []
+            # Whole-tree runs reuse unchanged files' results; a pre-commit batch of a few changed
+            # files would only pay for reading and rewriting the cache.
+            cache = self._open_cache() if self._caching() else None
+            for candidate in candidates:
+                cached = self._from_cache(cache, candidate) if cache is not None else None
+                if cached is None:
+                    pending.append(candidate)
+                else:
+                    outcomes.append(cached)
+                    if links is not None:
+                        links.add(cached)
         for outcome in self._check_all(pending):
             if outcome is None:
                 continue
@@ -391,6 +392,23 @@ class Checker:
         from forgea_hooks.linkcheck import LinkStream
 
         return LinkStream(self.options, self.config, self.severity)
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Reading the result cache and decoding its entries makes hundreds of thousands of objects
+    that live until the run ends (entries, findings, pins, outcomes) and no reference cycle: the
+    cycle collector would only scan them again and again, a sixth of a warm run's time. Not paused
+    while docs are parsed: workers inherit the setting."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _worker: Checker | None = None

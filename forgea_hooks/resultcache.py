@@ -130,12 +130,14 @@ class ResultCache:
 
 def valid_entry(entry: Any) -> bool:
     """Whether an entry read from disk has the shape this version writes (the cache file is the
-    checkout's, so anything can be in it). Exact type checks in plain loops: a warm run checks
-    every entry of the tree."""
+    checkout's, so anything can be in it). Exact type checks, each row unpacked in place rather than
+    matched against a shape by a generic loop: a warm run checks every row of every entry of the tree."""
     if type(entry) is not dict or type(entry.get("digest")) is not str or type(entry.get("kind")) is not str:
         return False
     stat = entry.get("stat")
-    if stat is not None and not _row(stat, _STAT):
+    if stat is not None and not (
+        type(stat) is list and len(stat) == 2 and type(stat[0]) is int and type(stat[1]) is int
+    ):
         return False
     disabled = entry.get("disabled")
     if type(disabled) is not dict:
@@ -146,34 +148,39 @@ def valid_entry(entry: Any) -> bool:
     warnings = entry.get("warnings")
     if type(warnings) is not list or any(type(warning) is not str for warning in warnings):
         return False
-    for name, shape in _SHAPES:
-        rows = entry.get(name)
-        if type(rows) is not list:
-            return False
-        for row in rows:
-            if not _row(row, shape):
-                return False
-    return all(row[3] in _SEVERITY for row in entry["findings"])
-
-
-_NONE = type(None)
-_STAT = (int, int)
-_SHAPES = (
-    ("findings", (int, int, str, str, str, (str, _NONE))),
-    ("pins", (str, str, int, str)),
-    ("links", (str, int)),
-    ("probes", (str, bool)),
-)
-
-
-def _row(row: Any, shape: tuple[Any, ...]) -> bool:
-    if type(row) is not list or len(row) != len(shape):
+    findings, pins, links, probes = entry.get("findings"), entry.get("pins"), entry.get("links"), entry.get("probes")
+    if type(findings) is not list or type(pins) is not list or type(links) is not list or type(probes) is not list:
         return False
-    for value, kind in zip(row, shape, strict=True):
-        if type(kind) is tuple:
-            if type(value) not in kind:
-                return False
-        elif type(value) is not kind:
+    for row in findings:
+        if type(row) is not list or len(row) != 6:
+            return False
+        line_number, column, rule, level, message, hint = row
+        if (
+            type(line_number) is not int
+            or type(column) is not int
+            or type(rule) is not str
+            or type(level) is not str
+            or level not in _SEVERITY
+            or type(message) is not str
+            or (hint is not None and type(hint) is not str)
+        ):
+            return False
+    for row in pins:
+        if type(row) is not list or len(row) != 4:
+            return False
+        technology, value, line_number, role = row
+        if (
+            type(technology) is not str
+            or type(value) is not str
+            or type(line_number) is not int
+            or type(role) is not str
+        ):
+            return False
+    for row in links:
+        if type(row) is not list or len(row) != 2 or type(row[0]) is not str or type(row[1]) is not int:
+            return False
+    for row in probes:
+        if type(row) is not list or len(row) != 2 or type(row[0]) is not str or type(row[1]) is not bool:
             return False
     return True
 
