@@ -407,6 +407,11 @@ def _no_cycle_collection() -> Iterator[None]:
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            # Straight into the oldest generation, unscanned: left in the youngest, the first
+            # collection after this would scan them all once more.
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 
