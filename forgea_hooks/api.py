@@ -340,7 +340,7 @@ class Checker:
             return path.absolute().as_posix()
 
     def _candidates(self) -> Iterator[_Candidate]:
-        globs = self.config.kind_globs()
+        kind_of = kinds.kind_finder(self.config.kind_globs())
         seen: set[str] = set()
         # Whole-tree runs meet thousands of paths: relative paths are cut from strings, not resolved.
         prefix = os.path.relpath(self.root, self.cwd).replace(os.sep, "/")
@@ -355,7 +355,7 @@ class Checker:
                 self.excluded.add(relpath)
                 continue
             display = prefix + relpath if not relpath.startswith("/") else self.display(Path(path))
-            yield _Candidate(path, relpath, display, kinds.kind_by_path(relpath, globs))
+            yield _Candidate(path, relpath, display, kind_of(relpath))
 
     def _paths(self) -> Iterator[tuple[str, str, str | None]]:
         """Each file to consider, its path relative to the root, and the command-line path that named

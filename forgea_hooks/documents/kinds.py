@@ -134,6 +134,19 @@ def kind_by_path(relpath: str, kind_globs: Mapping[str, Iterable[str]]) -> str |
     return None
 
 
+def kind_finder(kind_globs: Mapping[str, Iterable[str]]) -> Callable[[str], str | None]:
+    """``kind_by_path`` with the globs compiled once: a whole-tree run asks it of every path."""
+    compiled = [(kind, _any_of(tuple(kind_globs.get(kind, ())))) for kind in KINDS]
+
+    def find(relpath: str) -> str | None:
+        for kind, (regex, others) in compiled:
+            if (regex is not None and regex.match(relpath) is not None) or any(glob.match(relpath) for glob in others):
+                return kind
+        return None
+
+    return find
+
+
 def looks_like_report(text: str) -> bool:
     """Cheap pre-check for the sniffed kind; the parse confirms the heading is real (not in a fence)."""
     return _REPORT_WORDS.search(text) is not None
