@@ -116,9 +116,7 @@ def _source_refs(doc: Document) -> list[SourceRef]:
 
 def _field_sources(field: Field, technology: str, pin: str | None, role: str) -> list[SourceRef]:
     if field.items:
-        return [
-            SourceRef(technology, url, item.line, pin, role) for item in field.items for url in _field_urls(item)
-        ]
+        return [SourceRef(technology, url, item.line, pin, role) for item in field.items for url in _field_urls(item)]
     return [SourceRef(technology, url, field.line, pin, role) for url in _field_urls(field)]
 
 
