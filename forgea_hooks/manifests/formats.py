@@ -187,3 +187,21 @@ def yaml_items(node: yaml.Node | None) -> Iterator[tuple[str, yaml.Node]]:
         for key_node, value in node.value:
             if isinstance(key_node, yaml.ScalarNode) and isinstance(value, yaml.Node):
                 yield str(key_node.value), value
+
+
+_LOCK_NAME = re.compile(r'name = "([^"]+)"\s*$')
+_LOCK_VERSION = re.compile(r'version = "([^"]+)"\s*$')
+
+
+def locked_packages(text: str) -> Iterator[tuple[str, str, int]]:
+    """(name, version, line of the version) of each `[[package]]` table in a TOML lockfile (uv.lock,
+    poetry.lock, Cargo.lock): read line by line, so each version keeps its line."""
+    name: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("["):
+            name = None
+        elif (match := _LOCK_NAME.match(line)) is not None:
+            name = match.group(1)
+        elif name is not None and (match := _LOCK_VERSION.match(line)) is not None:
+            yield name, match.group(1), number
+            name = None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from forgea_hooks import redact
 from forgea_hooks.manifests.core import Found, Install, Reader
-from forgea_hooks.manifests.formats import json_key_lines, json_object
+from forgea_hooks.manifests.formats import json_key_lines, json_object, locked_packages
 from forgea_hooks.manifests.versions import pep440_exact, poetry_exact
 from forgea_hooks.technologies import package_key
 
@@ -313,9 +313,6 @@ def _toml_keys(text: str) -> dict[str, tuple[int, dict[str, int]]]:
 
 # --- locks ---------------------------------------------------------------------------------------------
 
-_LOCK_NAME = re.compile(r'name = "([^"]+)"\s*$')
-_LOCK_VERSION = re.compile(r'version = "([^"]+)"\s*$')
-
 
 def _python_lock(found: Found) -> dict[str, _Locked] | None:
     """The versions the first lock at the root fixes, by normalized name; None when there is none.
@@ -336,15 +333,8 @@ def _package_tables(path: str, text: str, found: Found) -> dict[str, _Locked] | 
     if toml(path, text, found) is None:
         return None
     locked: dict[str, _Locked] = {}
-    name: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("["):
-            name = None
-        elif (match := _LOCK_NAME.match(line)) is not None:
-            name = match.group(1)
-        elif name is not None and (match := _LOCK_VERSION.match(line)) is not None:
-            locked.setdefault(package_key("pypi", name), _Locked(match.group(1), path, number))
-            name = None
+    for name, version, number in locked_packages(text):
+        locked.setdefault(package_key("pypi", name), _Locked(version, path, number))
     return locked
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from forgea_hooks.manifests.core import Found, Install, Reader
+from forgea_hooks.manifests.formats import locked_packages
 from forgea_hooks.manifests.versions import FULL_SEMVER, RELEASE, components_of
 
 
@@ -120,20 +121,9 @@ def _read_go_mod(path: str, text: str, found: Found) -> None:
         found.install(Install("go", "go", spec, _short_or_exact(spec, 2), path, number))
 
 
-_LOCK_NAME = re.compile(r'^name = "([^"]+)"\s*$')
-_LOCK_VERSION = re.compile(r'^version = "([^"]+)"\s*$')
-
-
 def _read_cargo_lock(path: str, text: str, found: Found) -> None:
-    name: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("["):
-            name = None
-        elif (match := _LOCK_NAME.match(line)) is not None:
-            name = match.group(1)
-        elif name is not None and (match := _LOCK_VERSION.match(line)) is not None:
-            found.install(Install("cargo", name, match.group(1), match.group(1), path, number))
-            name = None
+    for name, version, number in locked_packages(text):
+        found.install(Install("cargo", name, version, version, path, number))
 
 
 _GEM_SPEC = re.compile(r"^    ([A-Za-z0-9_.-]+) \(([^)\s]+)\)\s*$")
