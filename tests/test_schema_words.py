@@ -33,7 +33,20 @@ JARGON = re.compile(
     re.I,
 )
 # Keywords that hold subschemas or annotations: they never fail by themselves.
-STRUCTURAL = {"$schema", "$id", "$ref", "$defs", "title", "description", "properties", "items", "allOf", "if", "then"}
+STRUCTURAL = {
+    "$schema",
+    "$id",
+    "$ref",
+    "$defs",
+    "$comment",
+    "title",
+    "description",
+    "properties",
+    "items",
+    "allOf",
+    "if",
+    "then",
+}
 
 
 def mutations(instance: Any, most: int = 1000) -> list[Any]:
