@@ -7,14 +7,16 @@ links. Nothing here formats output.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from forgea_hooks import resultcache, rules
+from forgea_hooks import resultcache, rules, treesummary
 from forgea_hooks.config import ALWAYS_SKIPPED, CACHE_DIR, Config, ConfigError, load
 from forgea_hooks.documents import kinds
 from forgea_hooks.documents.source import Unreadable, read_source, read_text
@@ -51,8 +53,10 @@ class _Candidate:
 class Checker:
     """One run's state: the config, the severity table and the lazily read registry."""
 
-    def __init__(self, options: CheckOptions) -> None:
+    def __init__(self, options: CheckOptions, snapshot: treesummary.Snapshot | None = None) -> None:
         self.options = options
+        # Before the config is read: what the run read must not be older than its snapshot.
+        self.started = time.time_ns()
         self.root = options.root.resolve()
         self.cwd = Path.cwd()
         table = rules.defaults()
@@ -65,8 +69,18 @@ class Checker:
         # Each path given on the command line: whether it is a folder, and the files it named.
         self.given: dict[str, tuple[bool, list[str]]] = {}
         self.excluded: set[str] = set()
+        self.snapshot = snapshot
+        self.stats: dict[str, os.stat_result | None] = {}
 
     def run(self) -> CheckResult:
+        # A whole-tree run that can be replayed keeps what it depended on, taken before it reads
+        # anything; its walk gives the candidates, and their status for the result cache.
+        if not treesummary.replayable(self.options):
+            self.snapshot = None
+        elif self.snapshot is None:
+            self.snapshot = treesummary.Snapshot.take(self.options, self.started)
+        if self.snapshot is not None:
+            self.stats = {relpath: status for _, relpath, status in self.snapshot.walk.files}
         with _no_cycle_collection():
             candidates = list(self._candidates())
             links = self._link_stream() if self.options.links else None
@@ -118,6 +132,12 @@ class Checker:
             self.warnings.extend(online.warnings)
         from forgea_hooks.rules import handoff
 
+        # Reports are judged against git: a replay holds only while the base is the same commit.
+        git = (
+            treesummary.git_state(str(self.root), self.options.handoff_base)
+            if self.snapshot is not None and any(outcome.kind == "gatekeeper-report" for outcome in outcomes)
+            else None
+        )
         findings.extend(
             handoff.check_outcomes(outcomes, self.root, self.options.handoff_base, self.severity, self.warnings)
         )
@@ -131,7 +151,7 @@ class Checker:
             findings = attach(findings, self, outcomes)
         warnings = [*self.warnings, *(warning for outcome in outcomes for warning in outcome.warnings)]
         warnings.extend(self.tree.warnings)
-        return CheckResult(
+        result = CheckResult(
             findings,
             len(outcomes),
             list(dict.fromkeys(warnings)),
@@ -142,6 +162,29 @@ class Checker:
             baselined=baselined,
             whole_tree=whole_tree,
         )
+        if self.snapshot is not None:
+            probes = (probe for outcome in outcomes for probe in outcome.probes)
+            self.snapshot.record(result, self._dependencies(), probes, git)
+        return result
+
+    def _dependencies(self) -> list[str]:
+        """Every file besides docs that the result read: the context's, the baseline and the nested manifests."""
+        files = [str(path) for path in self._judged_by()]
+        if self.options.config_file is not None:
+            files.append(os.path.abspath(self.options.config_file))
+        if self.options.use_baseline:
+            from forgea_hooks import baseline
+
+            with contextlib.suppress(ConfigError):
+                files.append(str(baseline.resolve(self.root, self.config.baseline)))
+        files += [str(self.root / name) for name in self._nested]
+        return files
+
+    @functools.cached_property
+    def _nested(self) -> list[str]:
+        from forgea_hooks.manifests import nested_files
+
+        return nested_files(self.root)
 
     def _not_checked(self, outcomes: list[FileOutcome]) -> list[str]:
         """Why each path given on the command line that led to no checked doc was left alone: nothing
@@ -274,9 +317,7 @@ class Checker:
         yield f"all-links={self.options.all_links} max-bytes={self.options.max_bytes}"
         yield f"root={self.root}"
         yield from code_fingerprint(PACKAGE_DIR)
-        files = [Path(self.config.origin.split(" [", 1)[0])] if self.config.origin else []
-        files += [settings.schema for settings in self.config.kinds.values() if settings.schema is not None]
-        files += self.tree.registry_paths()
+        files = self._judged_by()
         for path in files:
             try:
                 yield f"{path}\0{path.read_bytes().decode('utf-8', 'replace')}"
@@ -295,22 +336,29 @@ class Checker:
                     status = entry.stat()
                     yield f"{entry.name}\0{status.st_size}\0{status.st_mtime_ns}"
         # And the manifests below it that readers read: workspace members, included files.
-        from forgea_hooks.manifests import nested_files
-
-        for name in nested_files(self.root):
+        for name in self._nested:
             with contextlib.suppress(OSError):
                 status = (self.root / name).stat()
                 yield f"{name}\0{status.st_size}\0{status.st_mtime_ns}"
+
+    def _judged_by(self) -> list[Path]:
+        """The files a doc is judged against, by their text: the config, user schemas, the registry."""
+        files = [Path(self.config.origin.split(" [", 1)[0])] if self.config.origin else []
+        files += [settings.schema for settings in self.config.kinds.values() if settings.schema is not None]
+        files += self.tree.registry_paths()
+        return files
 
     def _from_cache(self, cache: resultcache.ResultCache, candidate: _Candidate) -> FileOutcome | None:
         if candidate.relpath not in cache.entries:
             return None  # nothing to compare with: the worker reads the file, not this process too
         # As git's index does: a file whose size and mtime are those recorded with its digest is
         # not read again; any other file is read and hashed.
-        try:
-            status = os.stat(candidate.path)
-        except OSError:
-            return None
+        status = self.stats.get(candidate.relpath)
+        if status is None:
+            try:
+                status = os.stat(candidate.path)
+            except OSError:
+                return None
         entry = cache.lookup_unchanged(candidate.relpath, status, self.root)
         if entry is None:
             text, read_stat = read_source(candidate.path, self.options.max_bytes, self._root_of(candidate))
@@ -361,6 +409,9 @@ class Checker:
         """Each file to consider, its path relative to the root, and the command-line path that named
         it (None in a whole-tree run)."""
         if not self.options.paths:
+            if self.snapshot is not None:
+                yield from ((found, relpath, None) for found, relpath, _ in self.snapshot.walk.files)
+                return
             for found, relpath in _walk(self.root, self.root):
                 yield found, relpath, None
             return
@@ -435,14 +486,10 @@ def _check_chunk(chunk: list[_Candidate]) -> list[FileOutcome | None]:
 PACKAGE_DIR = Path(__file__).parent
 
 
-def code_fingerprint(package: Path) -> Iterator[str]:
+def code_fingerprint(package: Path) -> list[str]:
     """Each source file and bundled schema of the package, by size and mtime: a hook repository
     moved to another commit keeps its version number, and must not be served the old code's results."""
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
-            with contextlib.suppress(OSError):
-                status = path.stat()
-                yield f"{path.relative_to(package).as_posix()}\0{status.st_size}\0{status.st_mtime_ns}"
+    return treesummary.code_fingerprint(str(package))
 
 
 def _chunks(candidates: list[_Candidate], workers: int) -> Iterator[list[_Candidate]]:
@@ -477,8 +524,9 @@ def _walk(top: Path, root: Path) -> Iterator[tuple[str, str]]:
             yield path, (base + name if base is not None else Path(path).as_posix())
 
 
-def run_check(options: CheckOptions) -> CheckResult:
-    return Checker(options).run()
+def run_check(options: CheckOptions, snapshot: treesummary.Snapshot | None = None) -> CheckResult:
+    """``snapshot``: taken for a replay that did not hold, so the run does not walk the tree again."""
+    return Checker(options, snapshot).run()
 
 
 def dump_document(path: Path, *, root: Path, config_file: Path | None, kind: str | None) -> dict[str, object]:

@@ -159,6 +159,8 @@ def _rule_list(text: str) -> tuple[str, ...]:
 
 
 def _unknown_rules(args: argparse.Namespace) -> str | None:
+    if not (args.select or args.ignore):
+        return None  # nothing to look up: the rule modules stay unimported
     from forgea_hooks.rules import catalog
     from forgea_hooks.schemawords import suggest
 
@@ -216,7 +218,8 @@ def _root_problem(root: Path) -> str | None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from forgea_hooks.api import CheckOptions, ConfigError, rule_catalog, run_check
+    from forgea_hooks import treesummary
+    from forgea_hooks.outcome import CheckOptions
     from forgea_hooks.reporters import counts, render
 
     if problem := _root_problem(args.root) or _unknown_rules(args):
@@ -235,11 +238,17 @@ def _check(args: argparse.Namespace) -> int:
         online=args.online,
         fixes=args.format == "json",  # each fixable finding carries its fix
     )
-    try:
-        result = run_check(options)
-    except ConfigError as exc:
-        print(f"forgea-hooks: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    # An unchanged tree's whole-tree run is answered from its record, without the api's imports.
+    snapshot = treesummary.Snapshot.take(options) if treesummary.replayable(options) else None
+    result = snapshot.replay() if snapshot is not None else None
+    if result is None:
+        from forgea_hooks.api import ConfigError, run_check
+
+        try:
+            result = run_check(options, snapshot)
+        except ConfigError as exc:
+            print(f"forgea-hooks: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     kept = [
         finding
         for finding in result.findings
@@ -248,7 +257,11 @@ def _check(args: argparse.Namespace) -> int:
     if args.consistency:
         kept = _beyond_the_file_hook(kept, result.whole_tree, args.paths)
     findings = [finding for finding in kept if finding.severity is Severity.ERROR] if args.quiet else kept
-    catalog = rule_catalog() if args.format == "sarif" else {}
+    catalog: dict[str, str] = {}
+    if args.format == "sarif":
+        from forgea_hooks.api import rule_catalog
+
+        catalog = rule_catalog()
     color = args.format == "text" and use_color(args.color, sys.stdout, os.environ)
     if args.statistics and args.format == "text":
         from forgea_hooks.reporters.text import statistics

@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forgea_hooks import resultcache
 from forgea_hooks.documents.source import DEFAULT_MAX_BYTES
 from forgea_hooks.findings import Finding, Severity
-from forgea_hooks.views import PinRef
 
 if TYPE_CHECKING:
     from forgea_hooks.online.check import OnlineRun
+    from forgea_hooks.views import PinRef
 
 __all__ = ["CheckOptions", "CheckResult", "FileOutcome"]
 
@@ -60,6 +59,9 @@ class FileOutcome:
     probes: list[tuple[str, bool]] = field(default_factory=list)
 
     def to_cache(self) -> dict[str, Any]:
+        # The cache's codec is imported by the runs that keep results; a replay imports none of it.
+        from forgea_hooks import resultcache
+
         return {
             "digest": self.digest,
             "kind": self.kind,
@@ -73,6 +75,8 @@ class FileOutcome:
 
     @classmethod
     def from_cache(cls, entry: dict[str, Any], path: str, relpath: str) -> FileOutcome:
+        from forgea_hooks import resultcache
+
         return cls(
             path,
             relpath,

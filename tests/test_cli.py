@@ -385,7 +385,7 @@ def test_interrupt_is_a_message_and_130_not_a_traceback(
 ) -> None:
     import forgea_hooks.api
 
-    def interrupted(options: object) -> object:
+    def interrupted(options: object, snapshot: object = None) -> object:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(forgea_hooks.api, "run_check", interrupted)

@@ -76,11 +76,12 @@ def test_other_code_under_the_same_version_invalidates_every_entry(
     """A hook repository moved to another commit keeps its version number: the code is keyed too."""
     import shutil
 
-    from forgea_hooks import api
+    from forgea_hooks import api, treesummary
 
     package = tmp_path / "package"
     shutil.copytree(api.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(api, "PACKAGE_DIR", package)
+    monkeypatch.setattr(treesummary, "PACKAGE_DIR", str(package))  # and the whole-tree record's
     run_json(capsys, ["check", "--format", "json"])
     parsed = count_parses(monkeypatch)
     run_json(capsys, ["check", "--format", "json"])
@@ -123,6 +124,9 @@ def test_a_path_a_rule_looked_for_is_looked_for_again(
 def test_a_corrupt_cache_is_rebuilt(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cold = run_json(capsys, ["check", "--format", "json"])
     (tree / CACHE).write_text("{ not json")
+    # The whole-tree record would answer without reading the per-file cache at all.
+    for record in (tree / CACHE).parent.glob("tree*.json"):
+        record.unlink()
     assert run_json(capsys, ["check", "--format", "json"]) == cold
     assert json.loads((tree / CACHE).read_text())["entries"]
 
@@ -183,6 +187,8 @@ def test_files_with_their_recorded_size_and_mtime_are_not_read_again(
         return real(path, max_bytes, root)
 
     monkeypatch.setattr(api, "read_source", counting)
+    for record in (tree / CACHE).parent.glob("tree*.json"):
+        record.unlink()  # else the whole-tree record answers, and nothing at all is read
     assert run_json(capsys, ["check", "--format", "json"]) == cold
     assert set(read) == {"C7-not-utf8.md"}  # unreadable files have no result to keep
     task = tree / "docs/tasks/task-C2-<YYYY-MM-DD>.md"

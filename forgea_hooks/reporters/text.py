@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from forgea_hooks.findings import Finding
+from forgea_hooks.findings import Finding, Severity
 
 _RESET = "\033[0m"
 _STYLES = {
@@ -28,16 +28,25 @@ def _paint(text: str, style: str, color: bool) -> str:
 
 
 def render(findings: Sequence[Finding], *, color: bool = False) -> str:
-    lines = []
+    # A whole-tree report is tens of thousands of lines: one f-string a line, the styles bound
+    # once, and the severity's word picked by identity (an Enum's .value and hash are Python calls).
+    bold, rule_style, dim, reset = (_STYLES["path"], _STYLES["rule"], _STYLES["hint"], _RESET) if color else ("",) * 4
+    error, warning, info = (_paint(word, word, color) for word in ("error", "warning", "info"))
+    is_error, is_warning = Severity.ERROR, Severity.WARNING
+    lines: list[str] = []
+    append = lines.append
     hinted: set[tuple[str, str, str]] = set()
     for finding in findings:
-        where = _paint(f"{finding.path}:{finding.line}:{finding.column}:", "path", color)
-        severity = _paint(finding.severity.value, finding.severity.value, color)
-        lines.append(f"{where} {severity} {_paint(finding.rule, 'rule', color)} {finding.message}")
-        key = (finding.path, finding.rule, finding.hint)
-        if finding.hint and key not in hinted:
-            hinted.add(key)
-            lines.append(_paint(f"    hint: {finding.hint}", "hint", color))
+        path, rule, hint, severity = finding.path, finding.rule, finding.hint, finding.severity
+        word = error if severity is is_error else warning if severity is is_warning else info
+        append(
+            f"{bold}{path}:{finding.line}:{finding.column}:{reset} {word} {rule_style}{rule}{reset} {finding.message}"
+        )
+        if hint:
+            key = (path, rule, hint)
+            if key not in hinted:
+                hinted.add(key)
+                append(f"{dim}    hint: {hint}{reset}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

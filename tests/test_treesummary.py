@@ -1,0 +1,255 @@
+"""The tree summary: an unchanged tree's whole-tree run replayed from one record, byte for byte."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import forgea_hooks.api
+from forgea_hooks import treesummary
+from forgea_hooks.cli import main
+from forgea_hooks.outcome import CheckOptions, CheckResult
+
+RECORD = Path(".forgea-hooks-cache/tree.json")
+# JSON output asks for fixes: its runs keep their own record.
+JSON_RECORD = Path(".forgea-hooks-cache/tree-fixes.json")
+HOUR_AGO = time.time() - 3600
+
+
+def age(root: Path) -> None:
+    """Every file and folder an hour old, as a tree is between two commits: a record is not written
+    while a file it depends on is younger than the racy window."""
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (HOUR_AGO, HOUR_AGO), follow_symlinks=False)
+
+
+@pytest.fixture
+def tree(corpus_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = corpus_copy / "invalid"
+    monkeypatch.chdir(root)
+    for name in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    age(root)
+    return root
+
+
+def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
+    code = main(["check", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def full_runs(monkeypatch: pytest.MonkeyPatch) -> list[CheckOptions]:
+    """The runs that went the long way (the api's run_check), recorded."""
+    calls: list[CheckOptions] = []
+    real = forgea_hooks.api.run_check
+
+    def spy(options: CheckOptions, snapshot: treesummary.Snapshot | None = None) -> CheckResult:
+        calls.append(options)
+        return real(options, snapshot)
+
+    monkeypatch.setattr(forgea_hooks.api, "run_check", spy)
+    return calls
+
+
+VARIANTS = [
+    [],
+    ["--format", "json"],
+    ["--format", "sarif"],
+    ["--format", "github"],
+    ["--statistics"],
+    ["--select", "pin-unknown,path-missing"],
+    ["--ignore", "pin-unknown"],
+    ["--fail-on", "warning"],
+    ["--fail-on", "never"],
+    ["--color", "always"],
+    ["--quiet"],
+    ["--consistency", "docs/gatekeeper/C4-billing.md"],
+]
+
+
+@pytest.mark.parametrize("argv", VARIANTS, ids=lambda argv: " ".join(argv) or "text")
+def test_a_replay_prints_what_the_full_run_printed(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    calls = full_runs(monkeypatch)
+    cold = run(capsys, argv)
+    assert len(calls) == 1
+    assert (tree / ".forgea-hooks-cache" / treesummary.file_name(calls[0])).is_file()
+    assert run(capsys, argv) == cold
+    assert len(calls) == 1, "the second run was not replayed"
+    # And a replay is what a run without any cache prints.
+    assert run(capsys, [*argv, "--no-cache"]) == cold
+
+
+def test_a_replay_keeps_the_baseline_work(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["baseline"]) == 0
+    capsys.readouterr()
+    registry = tree / "docs/official-docs-registry.md"
+    registry.write_text(registry.read_text() + "\nA new paragraph.\n")
+    age(tree)
+    calls = full_runs(monkeypatch)
+    cold = run(capsys, [])
+    assert "baselined" in cold[2]
+    assert run(capsys, []) == cold
+    assert len(calls) == 1
+    for baseline in tree.glob("*baseline*"):
+        baseline.unlink()
+    after = run(capsys, [])
+    assert len(calls) == 2 and "baselined" not in after[2]
+
+
+def edit(path: Path, text: str) -> None:
+    path.write_text(text)
+
+
+CHANGES: dict[str, Callable[[Path], object]] = {
+    "a doc edited": lambda root: edit(root / "docs/gatekeeper/C4-billing.md", "# Gatekeeper report\n\nShorter.\n"),
+    "a doc added": lambda root: edit(root / "docs/tasks/task-C3-new.md", "# Task\n"),
+    "a doc deleted": lambda root: (root / "docs/gatekeeper/C9-sessions.md").unlink(),
+    "the config": lambda root: edit(root / ".forgea-hooks.yaml", "rules:\n  pin-unknown: off\n"),
+    "the registry": lambda root: edit(
+        root / "docs/official-docs-registry.md",
+        (root / "docs/official-docs-registry.md").read_text().replace("6.19.0", "6.18.0"),
+    ),
+    "a root manifest": lambda root: edit(
+        root / "package.json", '{"dependencies": {"@prisma/client": "7.3.0"}, "devDependencies": {"prisma": "7.3.0"}}'
+    ),
+    "a new file in a folder": lambda root: edit(root / "docs/official-docs/EPIC-C/notes.txt", "x"),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_change_to_what_the_run_read_is_not_replayed(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    calls = full_runs(monkeypatch)
+    run(capsys, ["--format", "json"])
+    CHANGES[change](tree)
+    changed = run(capsys, ["--format", "json"])
+    assert len(calls) == 2, "replayed after the change"
+    assert run(capsys, ["--format", "json", "--no-cache"]) == changed
+
+
+def test_a_probed_path_deleted_is_not_replayed(
+    corpus_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = corpus_copy / "valid"
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    age(root)
+    calls = full_runs(monkeypatch)
+    cold = run(capsys, ["--format", "json"])
+    record = json.loads((root / JSON_RECORD).read_text())
+    assert record["probes"] == [["docs/official-docs/EPIC-B/prisma-migrations.md", True]]
+    # Each probe is asked again: one that no longer holds (here, added by hand) stops the replay.
+    record["probes"].append(["docs/official-docs/EPIC-B/schema.prisma", True])
+    (root / JSON_RECORD).write_text(json.dumps(record))
+    assert run(capsys, ["--format", "json"]) == cold
+    assert len(calls) == 2
+    (root / record["probes"][0][0]).unlink()
+    gone = run(capsys, ["--format", "json"])
+    assert len(calls) == 3 and gone != cold
+    assert gone == run(capsys, ["--format", "json", "--no-cache"])
+
+
+def test_a_new_commit_is_not_replayed_when_reports_were_judged_by_git(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+            cwd=tree, check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "one")
+    age(tree)
+    calls = full_runs(monkeypatch)
+    cold = run(capsys, [])
+    assert run(capsys, []) == cold and len(calls) == 1
+    git("commit", "-q", "--allow-empty", "-m", "two")
+    run(capsys, [])
+    assert len(calls) == 2
+
+
+def test_no_record_while_a_file_is_inside_the_racy_window(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tree / "docs/gatekeeper/C4-billing.md").touch()
+    run(capsys, [])
+    assert not (tree / RECORD).exists()
+
+
+def test_runs_that_are_not_whole_tree_and_offline_neither_read_nor_write_one(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(capsys, ["docs/gatekeeper/C4-billing.md"])
+    run(capsys, ["--no-cache"])
+    assert not (tree / RECORD).exists()
+    calls = full_runs(monkeypatch)
+    run(capsys, [])
+    run(capsys, ["docs/gatekeeper/C4-billing.md"])
+    assert len(calls) == 2
+
+
+HOSTILE = [
+    "{ not json",
+    "[]",
+    '{"format": 1}',
+    '{"format": 1, "key": 5, "dependencies": [], "probes": [], "git": null, "result": {}}',
+    "nested",
+]
+
+
+@pytest.mark.parametrize("content", HOSTILE)
+def test_a_hostile_record_is_never_trusted_and_never_fails_a_run(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, content: str
+) -> None:
+    cold = run(capsys, ["--format", "json"])
+    record = json.loads((tree / JSON_RECORD).read_text())
+    if content == "nested":
+        content = "[" * 100_000 + "]" * 100_000
+    (tree / JSON_RECORD).write_text(content)
+    calls = full_runs(monkeypatch)
+    assert run(capsys, ["--format", "json"]) == cold
+    assert len(calls) == 1
+    # A record with its key intact but a finding's index outside the string table: refused too.
+    record["result"]["findings"][0] = 10**9
+    (tree / JSON_RECORD).write_text(json.dumps(record))
+    assert run(capsys, ["--format", "json"]) == cold
+    assert len(calls) == 2
+
+
+def test_a_record_is_not_read_through_a_link(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = run(capsys, [])
+    outside = tmp_path / "elsewhere.json"
+    (tree / RECORD).rename(outside)
+    (tree / RECORD).symlink_to(outside)
+    calls = full_runs(monkeypatch)
+    assert run(capsys, []) == cold
+    assert len(calls) == 1
+    assert not (tree / RECORD).is_symlink(), "the write replaces the link, never writes through it"
+
+
+def test_the_walk_meets_what_os_walk_meets(tree: Path) -> None:
+    (tree / "docs/tasks/folder.md").mkdir()
+    (tree / "docs/tasks/folder.md/inner.md").write_text("# Task\n")
+    (tree / "node_modules").mkdir()
+    (tree / "node_modules/skipped.md").write_text("# x\n")
+    (tree / "docs/link.md").symlink_to(tree / "docs/official-docs-registry.md")
+    (tree / "docs/dangling.md").symlink_to(tree / "nowhere.md")
+    (tree / "docs/folder-link").symlink_to(tree / "docs/tasks")
+    walked = [(path, relpath) for path, relpath, _ in treesummary.walk(str(tree)).files]
+    assert walked == list(forgea_hooks.api._walk(tree, tree))
