@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from forgea_hooks import resultcache, rules, treesummary
-from forgea_hooks.config import ALWAYS_SKIPPED, CACHE_DIR, Config, ConfigError, load
+from forgea_hooks.config import ALWAYS_SKIPPED, BASELINE_FILE, CACHE_DIR, Config, ConfigError, load
 from forgea_hooks.documents import kinds
 from forgea_hooks.documents.source import Unreadable, read_source, read_text
 from forgea_hooks.findings import Finding
@@ -203,6 +203,8 @@ class Checker:
         return said
 
     def _apply_baseline(self, findings: list[Finding], outcomes: list[FileOutcome]) -> tuple[list[Finding], int]:
+        if self.config.baseline is None and not os.path.lexists(self.root / BASELINE_FILE):
+            return findings, 0  # no baseline: the reader (and its hashing) is not imported at all
         from forgea_hooks import baseline
 
         recorded = baseline.read(baseline.resolve(self.root, self.config.baseline))

@@ -28,10 +28,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from forgea_hooks.config import BASELINE_FILE as BASELINE_FILE  # noqa: PLC0414 - kept here for callers
 from forgea_hooks.config import ConfigError
 from forgea_hooks.findings import Finding, Severity
 
-BASELINE_FILE = ".forgea-hooks-baseline.json"
 STALE_RULE = "baseline-stale"
 FORMAT_VERSION = 1
 # A baseline is hostile input like any file of the repo: far above any real tree's findings.

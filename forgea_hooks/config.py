@@ -19,6 +19,7 @@ from forgea_hooks.findings import KINDS, Severity
 
 CONFIG_FILE = ".forgea-hooks.yaml"
 CACHE_DIR = ".forgea-hooks-cache"
+BASELINE_FILE = ".forgea-hooks-baseline.json"
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
 DEFAULT_KIND_PATHS: dict[str, tuple[str, ...]] = {

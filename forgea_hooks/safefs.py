@@ -24,7 +24,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 GITIGNORE = "# Written by forgea-hooks: caches kept between runs, not for commits.\n*\n"
@@ -195,6 +194,8 @@ def write_cache(root: Path | str, path: Path | str, text: str) -> bool:
 
 
 def _replace(folder: Path, target: Path, text: str) -> None:
+    import tempfile  # only writers need it, and a check of a few files writes nothing
+
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:

@@ -44,10 +44,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from forgea_hooks.findings import KINDS, Finding, Severity
-from forgea_hooks.online.model import Cycle, ReleaseData, Source, Unavailable
-from forgea_hooks.online.versions import Numbers, newer, release_numbers, same, text, under
+
+if TYPE_CHECKING:
+    # Only an --online run judges release data: the rules catalog, which every run reads, does
+    # not pay for online/ (the release-data model, the link settings it builds on, the versions).
+    from forgea_hooks.online.model import Cycle, ReleaseData, Source, Unavailable
+    from forgea_hooks.online.versions import Numbers
 
 RULES: dict[str, dict[str, Severity | None]] = {
     "pin-eol": {
@@ -87,6 +92,8 @@ class Verdict:
 
 def judge(label: str, numbers: Numbers, answer: ReleaseData | Unavailable, today: datetime.date) -> Verdict | None:
     """What is wrong with the pin ``numbers`` (``label`` names it: "PostgreSQL 16.4"), or None."""
+    from forgea_hooks.online.model import Unavailable
+
     if isinstance(answer, Unavailable):
         return Verdict(
             "release-data-unavailable",
@@ -104,12 +111,16 @@ def supported_cycles(cycles: Sequence[Cycle], today: datetime.date) -> list[str]
 
 
 def _known(cycles: Sequence[Cycle]) -> list[tuple[Numbers, Cycle]]:
+    from forgea_hooks.online.versions import release_numbers
+
     return sorted(
         ((n, cycle) for cycle in cycles if (n := release_numbers(cycle.name)) is not None), key=lambda item: item[0]
     )
 
 
 def _by_cycles(label: str, numbers: Numbers, cycles: Sequence[Cycle], today: datetime.date) -> Verdict | None:
+    from forgea_hooks.online.versions import newer, release_numbers, text, under
+
     known = _known(cycles)
     if not known:
         return None
@@ -152,6 +163,8 @@ def _by_cycles(label: str, numbers: Numbers, cycles: Sequence[Cycle], today: dat
 
 
 def _by_releases(label: str, numbers: Numbers, data: ReleaseData) -> Verdict | None:
+    from forgea_hooks.online.versions import newer, release_numbers, same, text, under
+
     releases = [n for version in data.releases if (n := release_numbers(version)) is not None]
     if not releases:
         return None

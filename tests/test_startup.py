@@ -1,0 +1,81 @@
+"""Start-up: a pre-commit run of a few files is mostly imports, so it imports only what it uses.
+
+Timing belongs to bench/ (bench_check.py, bench_startup.py); these tests pin down what must stay
+out of a plain offline run, whose absence is what keeps it fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO, TREES, copy_tree
+
+# Modules an offline check of a few docs has no use for: the network (requests, the link checker,
+# release data), the Action, and the baseline when there is none.
+NOT_IMPORTED = (
+    "requests",
+    "urllib3",
+    "forgea_hooks.links",
+    "forgea_hooks.linkcheck",
+    "forgea_hooks.online",
+    "forgea_hooks.action",
+    "forgea_hooks.baseline",
+    "forgea_hooks.fixes",
+    "forgea_hooks.schemawords",
+    "hashlib",
+    "concurrent.futures",
+    "multiprocessing",
+)
+
+_RUN = """
+import contextlib, io, json, sys
+from forgea_hooks.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(["check", *sys.argv[1:]])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def imported_by_a_check(root: Path, *paths: str) -> tuple[int, set[str]]:
+    """The exit code of ``forgea-hooks check PATHS`` run in a fresh interpreter in ``root``, and the
+    modules it imported."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, *paths], cwd=root, env=env, capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout.splitlines()[-1])
+    return answer["code"], set(answer["modules"])
+
+
+def test_an_offline_check_of_a_few_files_imports_only_what_it_uses(tmp_path: Path) -> None:
+    root = copy_tree(TREES["valid"], tmp_path / "tree")
+    docs = sorted(path.relative_to(root).as_posix() for path in (root / "docs").rglob("*.md"))
+    code, modules = imported_by_a_check(root, *docs)
+    assert code == 0
+    # The run did its work: documents were parsed and validated, the pins compared.
+    assert {"forgea_hooks.documents.markdown", "forgea_hooks.rules.structure", "jsonschema"} <= modules
+    unwanted = sorted(
+        module for module in modules if any(module == name or module.startswith(f"{name}.") for name in NOT_IMPORTED)
+    )
+    assert unwanted == []
+
+
+def test_a_baseline_present_is_still_applied(tmp_path: Path) -> None:
+    """The baseline reader is skipped only when there is no baseline file: the check that skips it
+    must not skip one that is there."""
+    root = copy_tree(TREES["invalid"], tmp_path / "tree")
+    doc = "docs/official-docs/EPIC-C/redis.md"
+    code, _ = imported_by_a_check(root, doc)
+    assert code == 1
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run(
+        [sys.executable, "-m", "forgea_hooks", "baseline"], cwd=root, env=env, capture_output=True, check=True
+    )
+    code, modules = imported_by_a_check(root, doc)
+    assert code == 0
+    assert "forgea_hooks.baseline" in modules
