@@ -63,6 +63,16 @@ def test_an_offline_check_of_a_few_files_imports_only_what_it_uses(tmp_path: Pat
         module for module in modules if any(module == name or module.startswith(f"{name}.") for name in NOT_IMPORTED)
     )
     assert unwanted == []
+    # The tree's root has a package.json and a docker-compose.yml: their readers, and no other.
+    readers = {module for module in modules if module.startswith("forgea_hooks.manifests.")}
+    assert {"forgea_hooks.manifests.npm", "forgea_hooks.manifests.containers"} <= readers
+    assert not readers & {f"forgea_hooks.manifests.{name}" for name in ("terraform", "python", "versionfiles", "ci")}
+
+
+def test_every_reader_the_catalog_declares_names_a_function_of_its_module() -> None:
+    from forgea_hooks.manifests import READERS
+
+    assert all(callable(reader.resolve()) for reader in READERS)
 
 
 def test_a_baseline_present_is_still_applied(tmp_path: Path) -> None:

@@ -1,11 +1,12 @@
 """What the repository installs, read from its manifests (spec, "Manifests"), and how an install
 compares with a doc pin (rule `pin-drift`).
 
-One reader module per ecosystem, each declaring the file names it reads; the registry below drives
-discovery, the consistency hook's `files` pattern in `.pre-commit-hooks.yaml`, the README's table of
-what is read and `forgea-hooks pins`. Every install keeps the path and line where its version is
-written, so a finding can point there. A manifest that cannot be read becomes a problem to report,
-never an exception."""
+One reader module per ecosystem; the catalog (catalog.py) declares the file names each reader reads
+and the function that reads them, and imports no reader: a reader module is loaded only when a file
+it reads is there. The catalog drives discovery, the consistency hook's `files` pattern in
+`.pre-commit-hooks.yaml`, the README's table of what is read and `forgea-hooks pins`. Every install
+keeps the path and line where its version is written, so a finding can point there. A manifest that
+cannot be read becomes a problem to report, never an exception."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ import functools
 import re
 from pathlib import Path
 
-from forgea_hooks.manifests import ci, containers, npm, python, terraform, versionfiles
+from forgea_hooks.manifests.catalog import READERS
 from forgea_hooks.manifests.core import Found, Install, ManifestProblem, Reader
-from forgea_hooks.manifests.formats import json_object
 from forgea_hooks.manifests.versions import Verdict, compare
 
 __all__ = [
@@ -32,16 +32,6 @@ __all__ = [
     "readers_markdown",
 ]
 
-READERS: tuple[Reader, ...] = (
-    *npm.READERS,
-    *python.READERS,
-    *containers.READERS,
-    *terraform.READERS,
-    *versionfiles.READERS,
-    *ci.READERS,
-)
-
-
 # A repository with more manifest files than this below its root is no repository a reader serves.
 _MAX_NESTED = 2000
 
@@ -52,13 +42,22 @@ def _glob(glob: str) -> re.Pattern[str]:
     return re.compile(_glob_regex(glob) + "$")
 
 
+def _matches(glob: str, name: str) -> bool:
+    # Most globs are plain names, and a name that does not start as a glob does cannot match it:
+    # neither needs a pattern compiled (a root of twenty files would otherwise compile forty).
+    literal = glob.partition("*")[0]
+    if not name.startswith(literal):
+        return False
+    return name == glob if literal == glob else _glob(glob).match(name) is not None
+
+
 def _reader_for(name: str) -> Reader | None:
-    return next((reader for reader in READERS if any(_glob(glob).match(name) for glob in reader.names)), None)
+    return next((reader for reader in READERS if any(_matches(glob, name) for glob in reader.names)), None)
 
 
 def is_manifest(name: str) -> bool:
     """Whether a file with this root-relative name is one the readers read (or read alongside)."""
-    return any(_glob(glob).match(name) for reader in READERS for glob in (*reader.names, *reader.companions))
+    return any(_matches(glob, name) for reader in READERS for glob in (*reader.names, *reader.companions))
 
 
 def _discover(root: Path) -> tuple[list[str], list[str]]:
@@ -103,6 +102,9 @@ def nested_files(root: Path) -> list[str]:
     found = Found(root, frozenset(files))
     nested: dict[str, None] = dict.fromkeys(below)
     if "package.json" in files and (text := found.text("package.json")) is not None:
+        from forgea_hooks.manifests import npm
+        from forgea_hooks.manifests.formats import json_object
+
         data = json_object("package.json", text, found)
         for member in npm.members(data or {}, found):
             nested[f"{member}/package.json"] = None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from forgea_hooks.manifests.containers import add_image
-from forgea_hooks.manifests.core import Found, Install, Reader
+from forgea_hooks.manifests.core import Found, Install
 from forgea_hooks.manifests.formats import node_line, yaml_documents, yaml_get, yaml_items, yaml_root
 from forgea_hooks.manifests.versions import npm_exact
 
@@ -100,33 +100,3 @@ def _read_kubernetes(path: str, text: str, found: Found) -> None:
                     name = _scalar(yaml_get(container, "name"))
                     how = f"{path} {kind[0]} container {name[0] if name else '?'}"
                     _image(found, path, yaml_get(container, "image"), how)
-
-
-_CLUSTER_FOLDERS = ("k8s", "kubernetes", "deploy", "manifests")
-
-READERS = (
-    Reader(
-        "ci",
-        (".github/workflows/*.yml", ".github/workflows/*.yaml"),
-        _read_workflow,
-        "GitHub workflow jobs' `services:` and `container:` images",
-        sources=("image",),
-    ),
-    Reader(
-        "cluster",
-        ("Chart.yaml", "charts/*/Chart.yaml", "helm/*/Chart.yaml", "deploy/*/Chart.yaml"),
-        _read_chart,
-        "Helm chart `dependencies` versions, and `image.repository`/`image.tag` in the `values.yaml` beside it",
-        sources=("helm", "image"),
-        beside=("values.yaml",),
-    ),
-    Reader(
-        "cluster",
-        tuple(
-            f"{folder}/{depth}*.{ext}" for folder in _CLUSTER_FOLDERS for depth in ("", "*/") for ext in ("yaml", "yml")
-        ),
-        _read_kubernetes,
-        "Kubernetes objects' container images (documents with `apiVersion` and `kind`)",
-        sources=("image",),
-    ),
-)

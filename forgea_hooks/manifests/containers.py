@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass, replace
 
-from forgea_hooks.manifests.core import Found, Install, Reader
+from forgea_hooks.manifests.core import Found, Install
 from forgea_hooks.manifests.formats import node_line, yaml_get, yaml_items, yaml_root
 from forgea_hooks.manifests.versions import RELEASE, components_of
 
@@ -269,19 +269,3 @@ def _read_dockerfile(path: str, text: str, found: Found) -> None:
             add_image(found, path, number, image)
         if len(words) >= 3 and words[1].lower() == "as":
             stages.add(words[2].lower())
-
-
-READERS = (
-    Reader(
-        "containers",
-        ("compose*.yaml", "compose*.yml", "docker-compose*.yaml", "docker-compose*.yml"),
-        _read_compose,
-        "each service's `image`, as `docker compose config` resolves it: `.env` interpolation, the "
-        "override file merged over the project, `include` and `extends` followed; `profiles` services "
-        "apart, one step lower",
-        companions=(".env",),
-        follows=True,
-        sources=("image",),
-    ),
-    Reader("containers", ("Dockerfile*",), _read_dockerfile, "`FROM` images, with `ARG` defaults", sources=("image",)),
-)

@@ -3,6 +3,7 @@ declaration a reader makes of the files it reads."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -85,12 +86,14 @@ ReadFunction = Callable[[str, str, Found], None]
 
 @dataclass(frozen=True, slots=True)
 class Reader:
-    """A reader's declaration: the file names (globs, root-relative) it reads, the files it reads
-    alongside them (lockfiles), and one line for the README's table of what is read."""
+    """A reader's declaration: the file names (globs, root-relative) it reads, the function that
+    reads them, the files it reads alongside them (lockfiles), and one line for the README's table
+    of what is read."""
 
     ecosystem: str
     names: tuple[str, ...]
-    read: ReadFunction
+    # `module.function` in forgea_hooks.manifests: the module is imported when a file is to be read.
+    function: str
     reads: str
     companions: tuple[str, ...] = ()
     # The `packages:` keys (in config) of what it installs.
@@ -99,3 +102,11 @@ class Reader:
     beside: tuple[str, ...] = ()
     # Whether its files name other files it reads too (`-r base.txt`, compose `include`, `extends`).
     follows: bool = False
+
+    def resolve(self) -> ReadFunction:
+        module, _, name = self.function.rpartition(".")
+        read: ReadFunction = getattr(importlib.import_module(f"forgea_hooks.manifests.{module}"), name)
+        return read
+
+    def read(self, path: str, text: str, found: Found) -> None:
+        self.resolve()(path, text, found)

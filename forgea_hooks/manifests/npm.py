@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from forgea_hooks import redact
-from forgea_hooks.manifests.core import Found, Install, Reader
+from forgea_hooks.manifests.core import Found, Install
 from forgea_hooks.manifests.formats import json_key_lines, json_object, node_line, yaml_get, yaml_items, yaml_root
 from forgea_hooks.manifests.versions import FULL_SEMVER, npm_exact
 
@@ -280,17 +280,3 @@ def _yarn_descriptor(text: str) -> tuple[str, str] | None:
     if at <= 0:
         return None
     return text[:at], text[at + 1 :].removeprefix("npm:")
-
-
-READERS = (
-    Reader(
-        "npm",
-        ("package.json",),
-        _read_package_json,
-        "`dependencies`, `devDependencies`, the root's and each workspace member's (`workspaces`, "
-        "`pnpm-workspace.yaml`); the locked version from `package-lock.json`, `pnpm-lock.yaml`, `yarn.lock` "
-        "or `bun.lock`",
-        companions=("package-lock.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock", "pnpm-workspace.yaml"),
-        sources=("npm", "engines"),
-    ),
-)

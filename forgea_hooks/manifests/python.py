@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from forgea_hooks import redact
-from forgea_hooks.manifests.core import Found, Install, Reader
+from forgea_hooks.manifests.core import Found, Install
 from forgea_hooks.manifests.formats import json_key_lines, json_object, locked_packages
 from forgea_hooks.manifests.versions import pep440_exact, poetry_exact
 from forgea_hooks.technologies import package_key
@@ -354,25 +354,3 @@ def _read_pipfile_lock(path: str, text: str, found: Found) -> None:
             line = lines.get((section, name), 1)
             exact = version.removeprefix("==") if version.startswith("==") else None
             found.install(Install("pypi", name, version, exact, path, line, how=f"{path} {section}"))
-
-
-READERS = (
-    Reader(
-        "python",
-        ("requirements*.txt",),
-        _read_requirements,
-        "requirements, one a line, with `-r` includes and `-c` constraints",
-        follows=True,
-        sources=("pypi",),
-    ),
-    Reader(
-        "python",
-        ("pyproject.toml",),
-        _read_pyproject,
-        "`[project]` dependencies and optional dependencies, `[dependency-groups]`, `[tool.poetry]` "
-        "dependencies and groups; the locked version from `uv.lock` or `poetry.lock`",
-        companions=("uv.lock", "poetry.lock"),
-        sources=("pypi",),
-    ),
-    Reader("python", ("Pipfile.lock",), _read_pipfile_lock, "`default` and `develop` packages", sources=("pypi",)),
-)

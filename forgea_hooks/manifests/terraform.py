@@ -6,7 +6,8 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from forgea_hooks.manifests.core import Found, Install, Reader
+from forgea_hooks.manifests.catalog import TERRAFORM_LOCK
+from forgea_hooks.manifests.core import Found, Install
 from forgea_hooks.manifests.versions import RELEASE, terraform_exact
 
 # Each token that cannot close (a string at the end of its line, a comment at the end of the file)
@@ -180,7 +181,7 @@ def _locked_providers(found: Found) -> dict[str, tuple[str, int]]:
         return memo
     locked: dict[str, tuple[str, int]] = {}
     found.memo["terraform-lock"] = locked
-    if _LOCK not in found.files or (text := found.text(_LOCK)) is None:
+    if TERRAFORM_LOCK not in found.files or (text := found.text(TERRAFORM_LOCK)) is None:
         return locked
     code = _Code(text)
     for block in _LOCKED_PROVIDER.finditer(code.code):
@@ -192,9 +193,6 @@ def _locked_providers(found: Found) -> dict[str, tuple[str, int]]:
         if version is not None:
             locked[_address(block.group(1))] = (version.group(1), code.line_at(at or 0))
     return locked
-
-
-_LOCK = ".terraform.lock.hcl"
 
 
 def _address(source: str) -> str:
@@ -219,21 +217,7 @@ def _read_providers(path: str, text: str, code: _Code, opening: int, found: Foun
             continue
         locked = _locked_providers(found).get(_address(source))
         if locked is not None:
-            how = f"{_LOCK} (from {spec or 'any version'} in {path})"
-            found.install(Install("terraform", source, spec, locked[0], _LOCK, locked[1], how=how))
+            how = f"{TERRAFORM_LOCK} (from {spec or 'any version'} in {path})"
+            found.install(Install("terraform", source, spec, locked[0], TERRAFORM_LOCK, locked[1], how=how))
         else:
             found.install(Install("terraform", source, spec, terraform_exact(spec), path, code.line_at(spec_at)))
-
-
-READERS = (
-    Reader(
-        "terraform",
-        ("*.tf",),
-        _read_terraform,
-        "`required_version` and `required_providers` versions in `terraform {}` blocks (the locked "
-        "version from `.terraform.lock.hcl`); `engine`/`engine_version` of `aws_db_instance`, "
-        "`aws_rds_cluster` and module inputs, literal or a variable's default",
-        companions=(_LOCK,),
-        sources=("terraform", "engine"),
-    ),
-)

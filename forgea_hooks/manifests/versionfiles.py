@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from forgea_hooks.manifests.core import Found, Install, Reader
+from forgea_hooks.manifests.core import Found, Install
 from forgea_hooks.manifests.formats import locked_packages
 from forgea_hooks.manifests.versions import FULL_SEMVER, RELEASE, components_of
 
@@ -137,26 +137,3 @@ def _read_gemfile_lock(path: str, text: str, found: Found) -> None:
         if match is not None:
             version = match.group(2).split("-", 1)[0]  # `1.15.5-x86_64-linux` is a platform build
             found.install(Install("gem", match.group(1), match.group(2), version, path, number))
-
-
-READERS = (
-    Reader(
-        "version files",
-        (".tool-versions",),
-        _read_tool_versions,
-        "each tool's first version",
-        sources=("tool-versions",),
-    ),
-    Reader("version files", (".nvmrc", ".node-version"), _read_nvmrc, "the Node.js version", sources=("nvmrc",)),
-    Reader(
-        "version files",
-        (".python-version", ".terraform-version"),
-        _read_tool_file,
-        "the Python (pyenv) or Terraform (tfenv) version",
-        sources=("tool-versions",),
-    ),
-    Reader("version files", ("mise.toml", ".mise.toml"), _read_mise, "`[tools]` versions", sources=("tool-versions",)),
-    Reader("go", ("go.mod",), _read_go_mod, "`go`/`toolchain` and `require`d module versions", sources=("go",)),
-    Reader("rust", ("Cargo.lock",), _read_cargo_lock, "each locked crate's version", sources=("cargo",)),
-    Reader("ruby", ("Gemfile.lock",), _read_gemfile_lock, "each locked gem's version", sources=("gem",)),
-)
