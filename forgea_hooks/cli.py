@@ -30,7 +30,7 @@ class _Version(argparse.Action):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    parser = _parser(_command_named(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
@@ -73,14 +73,56 @@ def _guarded(handler: Callable[[argparse.Namespace], int], args: argparse.Namesp
         return EXIT_USAGE
 
 
-def _parser() -> argparse.ArgumentParser:
+# In the order `forgea-hooks --help` lists them.
+COMMANDS = ("check", "dump", "rules", "pins", *commands.NAMES, "action")
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The subcommand the arguments start with, when they start with one: only its parser is then
+    built (argparse makes every subcommand's parser up front, a tenth of a pre-commit run's start-up).
+    Anything else (--help, --version, a typo) gets the whole parser and its messages."""
+    return argv[0] if argv and argv[0] in COMMANDS else None
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="forgea-hooks",
         description="Keep docs honest about the versions of the technologies they build on.",
     )
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and the Markdown parser in use")
-    sub = parser.add_subparsers(dest="command")
+    # With one parser built, the choices spelt out, so that usage lines read as with all of them.
+    sub = parser.add_subparsers(dest="command", metavar=None if only is None else "{" + ",".join(COMMANDS) + "}")
+    if only in (None, "check"):
+        _check_parser(sub)
+    if only in (None, "dump"):
+        dump = sub.add_parser("dump", help="print a doc's model as JSON (what schemas validate)")
+        dump.add_argument("path", metavar="FILE")
+        dump.add_argument("--kind", choices=KINDS, help="parse as this kind (default: by path or content)")
+        _common(dump)
+    if only in (None, "rules"):
+        rules = sub.add_parser("rules", help="list the rules with their default severities")
+        rules.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    if only in (None, "pins"):
+        pins = sub.add_parser("pins", help="print the tree's pin table: every technology, every place, every install")
+        _common(pins)
+        pins.add_argument("--format", choices=("text", "json"), default="text")
+        pins.add_argument(
+            "--online", action="store_true", help="also show the release data each pin is checked against"
+        )
+        pins.add_argument(
+            "--allow-private", action="store_true", default=None, help="with --online: let sources be private addresses"
+        )
+        pins.add_argument("--no-cache", action="store_true", help="with --online: neither read nor write the caches")
+    commands.add_parsers(
+        sub, commands.NAMES if only is None else tuple(name for name in commands.NAMES if name == only)
+    )
+    if only in (None, "action"):
+        action = sub.add_parser("action", help="run as the GitHub Action (reads GITHUB_* and FORGEA_* variables)")
+        action.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
 
+
+def _check_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = sub.add_parser("check", help="check docs (files or folders; with none, every doc under the root)")
     check.add_argument("paths", nargs="*", metavar="PATH")
     _common(check)
@@ -124,29 +166,6 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--online", action="store_true", help="also check pins against public release data (end of life, releases)"
     )
-
-    dump = sub.add_parser("dump", help="print a doc's model as JSON (what schemas validate)")
-    dump.add_argument("path", metavar="FILE")
-    dump.add_argument("--kind", choices=KINDS, help="parse as this kind (default: by path or content)")
-    _common(dump)
-
-    rules = sub.add_parser("rules", help="list the rules with their default severities")
-    rules.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-
-    pins = sub.add_parser("pins", help="print the tree's pin table: every technology, every place, every install")
-    _common(pins)
-    pins.add_argument("--format", choices=("text", "json"), default="text")
-    pins.add_argument("--online", action="store_true", help="also show the release data each pin is checked against")
-    pins.add_argument(
-        "--allow-private", action="store_true", default=None, help="with --online: let sources be private addresses"
-    )
-    pins.add_argument("--no-cache", action="store_true", help="with --online: neither read nor write the caches")
-
-    commands.add_parsers(sub)  # fix, baseline, new, pin: forgea_hooks/commands/
-
-    action = sub.add_parser("action", help="run as the GitHub Action (reads GITHUB_* and FORGEA_* variables)")
-    action.add_argument("rest", nargs=argparse.REMAINDER)
-    return parser
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

@@ -6,12 +6,16 @@ out of a plain offline run, whose absence is what keeps it fast.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from forgea_hooks.cli import COMMANDS, _command_named, _parser
 from tests.conftest import REPO, TREES, copy_tree
 
 # Modules an offline check of a few docs has no use for: the network (requests, the link checker,
@@ -89,3 +93,18 @@ def test_a_baseline_present_is_still_applied(tmp_path: Path) -> None:
     code, modules = imported_by_a_check(root, doc)
     assert code == 0
     assert "forgea_hooks.baseline" in modules
+
+
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    action = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    found: argparse.ArgumentParser = action.choices[command]
+    return found
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_the_parser_built_for_one_command_reads_as_the_whole_one(command: str) -> None:
+    whole, one = _parser(), _parser(command)
+    assert one.format_usage() == whole.format_usage()
+    assert _subparser(one, command).format_help() == _subparser(whole, command).format_help()
+    assert _command_named([command, "--help"]) == command
+    assert _command_named(["--help", command]) is None

@@ -12,8 +12,8 @@ from pathlib import Path
 NAMES = ("fix", "baseline", "new", "pin")
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    for name in NAMES:
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], names: tuple[str, ...] = NAMES) -> None:
+    for name in names:
         importlib.import_module(f"forgea_hooks.commands.{name}").add_parser(sub)
 
 
