@@ -118,3 +118,34 @@ def test_fix_leaves_a_handed_off_report_alone(tmp_path: Path, capsys: pytest.Cap
     assert main(["fix", "--root", str(root)]) == 0
     assert "a handed-off report is a record" in capsys.readouterr().err
     assert (root / REPORT).read_bytes() == before
+
+
+def test_outside_git_no_git_process_starts_and_in_a_repository_one_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from forgea_hooks.rules import handoff
+
+    calls: list[tuple[str, ...]] = []
+    real = handoff._git
+
+    def counted(root: Path, *args: str) -> object:
+        calls.append(args)
+        return real(root, *args)
+
+    monkeypatch.setattr(handoff, "_git", counted)
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    plain = tmp_path / "plain"
+    (plain / "docs").mkdir(parents=True)
+    if handoff._maybe_in_git(plain):
+        pytest.skip("the temp folder is inside a git repository")
+    assert handoff._changed(plain, "HEAD", []) == set()
+    assert calls == []
+    root = repo(tmp_path / "repo", BODY + HANDOFF)
+    (root / REPORT).write_text(BODY + "changed\n", encoding="utf-8")
+    assert handoff._changed(root, "HEAD", []) == {REPORT}
+    assert [args[0] for args in calls] == ["diff"]
+    # A bare repository is one too: git answers there (and the diff says it has no work tree).
+    run_git(tmp_path, "init", "-q", "--bare", "bare.git")
+    warnings: list[str] = []
+    assert handoff._changed(tmp_path / "bare.git", "HEAD", warnings) == set()
+    assert handoff._maybe_in_git(tmp_path / "bare.git")

@@ -98,6 +98,15 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
 
 def _changed(root: Path, base: str, warnings: list[str]) -> set[str]:
     """Paths (relative to the root) whose working-tree text differs from ``base``'s."""
+    if not _maybe_in_git(root):
+        return set()  # what `git rev-parse` below would say, without starting git
+    diff = ("diff", "--name-only", "-z", "--no-renames", "--relative", base, "--")
+    if base == "HEAD":
+        # The pre-commit case, in a repository with a commit: the diff alone answers, one git
+        # process instead of three. Only when it fails do the checks below say why.
+        done = _git(root, *diff)
+        if done is not None and done.returncode == 0:
+            return _names(done.stdout)
     inside = _git(root, "rev-parse", "--is-inside-work-tree")
     if inside is None or inside.returncode != 0:
         return set()
@@ -108,11 +117,26 @@ def _changed(root: Path, base: str, warnings: list[str]) -> set[str]:
                 f"{RULE} not judged: the base commit {base[:12]} is not in the checkout (fetch more history)"
             )
         return set()
-    done = _git(root, "diff", "--name-only", "-z", "--no-renames", "--relative", base, "--")
+    done = _git(root, *diff)
     if done is None or done.returncode != 0:
         warnings.append(f"{RULE} not judged: git diff against {base[:12]} failed")
         return set()
-    return {name for name in done.stdout.decode("utf-8", "replace").split("\0") if name}
+    return _names(done.stdout)
+
+
+def _maybe_in_git(root: Path) -> bool:
+    """False only where git finds no repository: no GIT_DIR, and no folder from ``root`` up holds a
+    ``.git`` or looks like a bare repository (a HEAD file beside an objects folder)."""
+    if "GIT_DIR" in os.environ:
+        return True
+    for folder in (root, *root.parents):
+        if os.path.lexists(folder / ".git") or ((folder / "HEAD").is_file() and (folder / "objects").is_dir()):
+            return True
+    return False
+
+
+def _names(output: bytes) -> set[str]:
+    return {name for name in output.decode("utf-8", "replace").split("\0") if name}
 
 
 def _show(root: Path, base: str, relpath: str) -> str | None:
