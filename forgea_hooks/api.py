@@ -133,9 +133,10 @@ class Checker:
         from forgea_hooks.rules import handoff
 
         # Reports are judged against git: a replay holds only while the base is the same commit.
+        recording = self.snapshot is not None and self.snapshot.recordable()
         git = (
             treesummary.git_state(str(self.root), self.options.handoff_base)
-            if self.snapshot is not None and any(outcome.kind == "gatekeeper-report" for outcome in outcomes)
+            if recording and any(outcome.kind == "gatekeeper-report" for outcome in outcomes)
             else None
         )
         findings.extend(
@@ -162,7 +163,7 @@ class Checker:
             baselined=baselined,
             whole_tree=whole_tree,
         )
-        if self.snapshot is not None:
+        if recording and self.snapshot is not None:
             probes = (probe for outcome in outcomes for probe in outcome.probes)
             self.snapshot.record(result, self._dependencies(), probes, git)
         return result

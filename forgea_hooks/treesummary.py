@@ -29,8 +29,7 @@ import dataclasses
 import json
 import os
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -89,14 +88,15 @@ def code_fingerprint(package: str) -> list[str]:
     return rows
 
 
-@dataclass
 class Walk:
     """The Markdown files below the root in the order a whole-tree run checks them, each with its
     status (None for a dangling link), and the rows of the tree's signature."""
 
-    files: list[tuple[str, str, os.stat_result | None]]
-    rows: list[str]
-    newest: int
+    # A plain class: a dataclass costs a replay its creation at import.
+    def __init__(self, files: list[tuple[str, str, os.stat_result | None]], rows: list[str], newest: int) -> None:
+        self.files = files
+        self.rows = rows
+        self.newest = newest
 
 
 def walk(root: str) -> Walk:
@@ -243,7 +243,16 @@ class Snapshot:
                 return None
         if record.git is not None and git_state(self.root, self.options.handoff_base) != record.git:
             return None
-        return record.result
+        # Decoded last: a run that is not replayed does not pay for its findings.
+        try:
+            return _decode_result(record.result)
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None  # another shape (a hand edit): the run goes the long way
+
+    def recordable(self) -> bool:
+        """False when a doc or a root file changed too recently to trust its mtime: the run then
+        neither asks git nor gathers what it read, as no record will be written."""
+        return self.taken - max(self.walk.newest, self.root_newest) > RACY_NS
 
     def record(
         self, result: CheckResult, dependencies: Sequence[str], probes: Iterable[tuple[str, bool]], git: str | None
@@ -287,13 +296,17 @@ def git_state(root: str, base: str) -> str:
     return f"{done.returncode} {done.stdout.decode('utf-8', 'replace').strip()}"
 
 
-@dataclass
 class _Record:
-    key: str
-    dependencies: list[str]
-    probes: list[tuple[str, bool]]
-    git: str | None
-    result: CheckResult
+    """A record's key and what it was computed from; its result as read, not yet checked."""
+
+    def __init__(
+        self, key: str, dependencies: list[str], probes: list[tuple[str, bool]], git: str | None, result: Any
+    ) -> None:
+        self.key = key
+        self.dependencies = dependencies
+        self.probes = probes
+        self.git = git
+        self.result = result
 
 
 def _read(root: str, name: str) -> _Record | None:
@@ -322,8 +335,7 @@ def _decode(data: Any) -> _Record | None:
         if type(row) is not list or len(row) != 2 or type(row[0]) is not str or type(row[1]) is not bool:
             return None
         checked_probes.append((row[0], row[1]))
-    result = _decode_result(data["result"])
-    return None if result is None else _Record(key, dependencies, checked_probes, git, result)
+    return _Record(key, dependencies, checked_probes, git, data["result"])
 
 
 def _strings(value: Any) -> list[str] | None:
@@ -408,8 +420,9 @@ def _decode_findings(flat: Any, fixes: Any, strings: list[str]) -> list[Finding]
         return None
     levels = [_LEVELS.get(text, Severity.INFO) for text in strings]
     columns = [iter(flat)] * _WIDTH
+    make = _finding_maker()
     findings = [
-        Finding(strings[path], line, column, strings[rule], levels[level], strings[message], strings[hint])
+        make(strings[path], line, column, strings[rule], levels[level], strings[message], strings[hint])
         for path, line, column, rule, level, message, hint in zip(*columns, strict=True)
     ]
     for row in fixes:
@@ -423,3 +436,31 @@ def _decode_findings(flat: Any, fixes: Any, strings: list[str]) -> list[Finding]
             return None
         findings[row[0]] = dataclasses.replace(findings[row[0]], fix=Fix(*row[1:]))
     return findings
+
+
+_FIELDS = ("path", "line", "column", "rule", "severity", "message", "hint", "fix")
+
+
+def _finding_maker() -> Callable[[str, int, int, str, Severity, str, str], Finding]:
+    """``Finding(...)`` at half the cost. A frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``, which made building the findings a replay's largest cost after the walk;
+    this sets the same slots through their descriptors, so the objects are the same (equal, hashed
+    alike). Should Finding's fields change, the plain constructor."""
+    if tuple(field.name for field in dataclasses.fields(Finding)) != _FIELDS:
+        return Finding
+    new = object.__new__
+    path, line, column, rule, severity, message, hint, fix = (getattr(Finding, name).__set__ for name in _FIELDS)
+
+    def make(at: str, row: int, col: int, rule_id: str, level: Severity, text: str, advice: str) -> Finding:  # noqa: PLR0917
+        finding: Finding = new(Finding)
+        path(finding, at)
+        line(finding, row)
+        column(finding, col)
+        rule(finding, rule_id)
+        severity(finding, level)
+        message(finding, text)
+        hint(finding, advice)
+        fix(finding, None)
+        return finding
+
+    return make
