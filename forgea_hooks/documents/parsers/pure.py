@@ -47,8 +47,11 @@ def parse(text: str) -> Tree:
     references = env.get("references", {})
     root = Node("root", 1, text.count("\n") + 1)
     tree = Tree(root)
-    stack = [root]
+    # Each open node with the list its children go to (a node that gets none keeps the empty tuple).
+    stack: list[tuple[Node, list[Node]]] = []
     parent = root
+    siblings: list[Node] = []
+    root.children = siblings
     for token in tokens:
         nesting = token.nesting
         if nesting == 1:
@@ -59,12 +62,13 @@ def parse(text: str) -> Tree:
                 node.level = int(token.tag[1])
             if token.type in _CONTAINERS and token.level >= MAX_NESTING - 1 and not tree.stopped_at:
                 tree.stopped_at = node.line
-            parent.children.append(node)
-            stack.append(node)
+            siblings.append(node)
+            stack.append((parent, siblings))
             parent = node
+            siblings = []
+            node.children = siblings
         elif nesting == -1:
-            stack.pop()
-            parent = stack[-1]
+            parent, siblings = stack.pop()
         elif token.type == "inline":
             content = token.content
             parent.text = content.strip()
@@ -75,7 +79,7 @@ def parse(text: str) -> Tree:
             lines = token.map or [parent.line - 1, parent.end]
             kind = _BLOCK_KINDS.get(token.type, "other")
             node = Node(kind, lines[0] + 1, lines[1], token.content if kind == "html_block" else "")
-            parent.children.append(node)
+            siblings.append(node)
     for reference in references.values():
         tree.definitions.append(Definition(reference["href"], reference.get("map", [0])[0] + 1))
     return tree
