@@ -140,7 +140,7 @@ def parse(text: str, path: str, relpath: str, kind: str) -> tuple[Document, list
                 "was read (flatten the nesting)",
             )
         )
-    _Builder(doc).build(tree)
+    _Builder(doc).build(tree, "<!--" in text)
     _fill_views(doc)
     return doc, problems
 
@@ -152,21 +152,24 @@ class _Builder:
         doc.sections.append(self.section)
         self.open_entry: Entry | None = None
 
-    def build(self, tree: Tree) -> None:
+    def build(self, tree: Tree, comments: bool) -> None:
+        """``comments``: whether the text holds ``<!--`` at all; most docs do not, and then no
+        block needs scanning for an inline-disable comment."""
         for node in tree.root.children:
             self._block(node)
-        self._scan_comments(tree.root)
+        if comments:
+            self._scan_comments(tree.root)
         self.doc.links = links.extract(tree)
 
     def _block(self, node: Node) -> None:
         kind = node.kind
         if kind == "heading":
-            title = _inline_text(node)
-            self.section = Section(title=title, name=heading_name(title), level=node.level, line=_line(node))
+            title = node.text
+            self.section = Section(title=title, name=heading_name(title), level=node.level, line=node.line)
             self.doc.sections.append(self.section)
             self.open_entry = None
         elif kind == "paragraph":
-            self.section.paragraphs.append(Block(_inline_text(node), _line(node)))
+            self.section.paragraphs.append(Block(node.text, node.line))
             self.open_entry = None
         elif kind in ("bullet_list", "ordered_list"):
             self._list(node)
@@ -182,17 +185,17 @@ class _Builder:
             if first is None:
                 self.open_entry = None
                 continue
-            text = _inline_text(first)
+            text = first.text
             head = text.split("\n", 1)[0].strip()
             status = _STATUS.match(head) if head.casefold().endswith(_STATUS_ENDINGS) else None
             if status:
                 self.doc.status_lines.append(
-                    StatusLine(status["concept"].strip(), status["source"], status["status"].lower(), _line(first))
+                    StatusLine(status["concept"].strip(), status["source"], status["status"].lower(), first.line)
                 )
                 continue
             field = _field(item, first)
             if field is None:
-                self.section.items.append(Block(text, _line(first)))
+                self.section.items.append(Block(text, first.line))
                 self.open_entry = None
                 continue
             if field.key in HEAD_KEYS:
@@ -226,7 +229,7 @@ class _Builder:
 
 
 def _field(item: Node, first: Node) -> Field | None:
-    text = _inline_text(first)
+    text = first.text
     head, _, rest = text.partition("\n")
     parts = split_key(head)
     if parts is None:
@@ -234,7 +237,7 @@ def _field(item: Node, first: Node) -> Field | None:
     raw_key, value = parts
     if rest.strip():
         value = " ".join([value, *rest.split()]).strip()
-    field = Field(key=canonical_key(raw_key), raw_key=raw_key, value=value, line=_line(first), urls=links.urls(first))
+    field = Field(key=canonical_key(raw_key), raw_key=raw_key, value=value, line=first.line, urls=_urls(first))
     for child in item.children:
         if child.kind in ("bullet_list", "ordered_list"):
             for sub in child.children:
@@ -243,10 +246,8 @@ def _field(item: Node, first: Node) -> Field | None:
                     continue
                 nested = _field(sub, paragraph)
                 if nested is None:
-                    sub_text = " ".join(_inline_text(paragraph).split())
-                    nested = Field(
-                        key="", raw_key="", value=sub_text, line=_line(paragraph), urls=links.urls(paragraph)
-                    )
+                    sub_text = " ".join(paragraph.text.split())
+                    nested = Field(key="", raw_key="", value=sub_text, line=paragraph.line, urls=_urls(paragraph))
                 field.items.append(nested)
     return field
 
@@ -256,12 +257,17 @@ def _table(node: Node) -> Table:
     rows: list[TableRow] = []
     for part in node.children:
         for row in part.children:
-            cells = [_inline_text(cell) for cell in row.children]
+            cells = [cell.text for cell in row.children]
             if part.kind == "thead":
                 headers = [canonical_key(cell) for cell in cells]
             else:
-                rows.append(TableRow(dict(zip(headers, (cell.strip() for cell in cells), strict=False)), _line(row)))
-    return Table(headers, rows, _line(node))
+                rows.append(TableRow(dict(zip(headers, (cell.strip() for cell in cells), strict=False)), row.line))
+    return Table(headers, rows, node.line)
+
+
+def _urls(block: Node) -> list[str]:
+    # Most fields link nowhere: no call into links for them.
+    return links.urls(block) if block.inlines else []
 
 
 def _first_paragraph(item: Node) -> Node | None:
@@ -271,14 +277,6 @@ def _first_paragraph(item: Node) -> Node | None:
         if child.kind != "html_block":
             return None
     return None
-
-
-def _inline_text(node: Node) -> str:
-    return node.text
-
-
-def _line(node: Node) -> int:
-    return node.line
 
 
 def _reports(sections: list[Section]) -> Iterator[Report]:
