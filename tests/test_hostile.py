@@ -272,6 +272,29 @@ def test_safefs_refuses_to_read_through_a_link_out_of_the_root(tmp_path: Path) -
     assert "symbolic link" in refused.value.reason and "s3cret" not in refused.value.reason
 
 
+@pytest.mark.parametrize("name", ["linked-folder/a.md", "linked.md", "docs/outside/o.md", "docs/out.md", "fifo.md"])
+def test_safefs_reads_each_file_as_resolving_it_would(tmp_path: Path, name: str) -> None:
+    """Reads open folder by folder from the root without following links; whatever meets a link (or
+    anything else) is resolved as before: links that stay inside are read, links out refused."""
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    (root / "docs" / "sub").mkdir(parents=True)
+    outside.mkdir()
+    (root / "docs" / "sub" / "a.md").write_text("inside")
+    (outside / "o.md").write_text("s3cret")
+    (root / "linked-folder").symlink_to(root / "docs" / "sub")
+    (root / "linked.md").symlink_to(root / "docs" / "sub" / "a.md")
+    (root / "docs" / "outside").symlink_to(outside)
+    (root / "docs" / "out.md").symlink_to(outside / "o.md")
+    os.mkfifo(root / "fifo.md")
+    if name.startswith("linked"):
+        assert safefs.read_bytes(root, root / name, 100) == b"inside"
+        return
+    with pytest.raises(safefs.Refused) as refused:
+        safefs.read_bytes(root, root / name, 100)
+    expected = "FIFO" if name == "fifo.md" else "leads outside the repository"
+    assert expected in refused.value.reason
+
+
 # -- 3. A user schema fetches a URL, offline -------------------------------------------------------
 
 
