@@ -19,13 +19,15 @@ ISSUES = "https://github.com/forgea/forgea-hooks/issues"
 
 
 class _Version(argparse.Action):
-    """``--version``: the version and which Markdown parser runs (the native one, or the fallback
-    where its wheel does not install), found out only when asked."""
+    """``--version``: the version, which Markdown parser runs and which JSON Schema validator answers
+    first in a run of many docs (the native ones, or the fallbacks where their wheels do not
+    install), found out only when asked."""
 
     def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from forgea_hooks import fastschema
         from forgea_hooks.documents import parsers
 
-        print(f"forgea-hooks {__version__} (parser: {parsers.NAME})")
+        print(f"forgea-hooks {__version__} (parser: {parsers.NAME}, schemas: {fastschema.name()})")
         parser.exit()
 
 

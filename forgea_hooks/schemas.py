@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from forgea_hooks import safefs
+from forgea_hooks import fastschema, safefs
 from forgea_hooks.config import SCHEMA_DIR, ConfigError
 
 if TYPE_CHECKING:
@@ -229,6 +229,11 @@ class _NotInlinable(Exception):
 
 
 def problems(instance: dict[str, Any], validator: Draft202012Validator) -> Iterator[SchemaProblem]:
+    """What is wrong with the instance, from python-jsonschema; none, without asking it, when
+    jsonschema-rs says the instance is valid (``fastschema``: only its *valid* is trusted)."""
+    verdict = _fast_verdict(validator)
+    if verdict is not None and verdict(instance):
+        return
     from referencing.exceptions import Unresolvable
 
     seen: set[SchemaProblem] = set()
@@ -245,6 +250,24 @@ def problems(instance: dict[str, Any], validator: Draft202012Validator) -> Itera
         raise ConfigError(f"a user schema refers to something it may not: {str(exc)[:200]}") from None
     except RecursionError:
         raise ConfigError("a user schema recurses without end (a $ref cycle that consumes nothing)") from None
+
+
+_validated = [0]
+# Per python-jsonschema validator (they live as long as the process, in validator_for's cache).
+_verdicts: dict[int, tuple[Draft202012Validator, fastschema.Verdict | None]] = {}
+
+
+def _fast_verdict(validator: Draft202012Validator) -> fastschema.Verdict | None:
+    if _validated[0] < fastschema.NATIVE_AFTER:
+        _validated[0] += 1
+        return None
+    known = _verdicts.get(id(validator))
+    if known is None or known[0] is not validator:
+        if len(_verdicts) >= 64:
+            _verdicts.clear()  # validators made one-off (tests): keep the process's own few
+        known = (validator, fastschema.fast_verdict(validator.schema))
+        _verdicts[id(validator)] = known
+    return known[1]
 
 
 def _explain(error: ValidationError, instance: dict[str, Any]) -> Iterator[SchemaProblem]:

@@ -187,7 +187,7 @@ def run_blocked(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_without_the_native_parser_the_fallback_runs_and_says_so(tmp_path: Path) -> None:
-    assert run_blocked(["--version"], tmp_path).stdout.strip().endswith("(parser: markdown-it-py)")
+    assert "(parser: markdown-it-py," in run_blocked(["--version"], tmp_path).stdout
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus (../shared/corpus) is not beside this clone")

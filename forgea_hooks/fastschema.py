@@ -1,0 +1,208 @@
+"""A native "this doc is valid" answer before python-jsonschema: jsonschema-rs, where installed.
+
+Most docs pass their schema, and python-jsonschema spends a quarter of a doc's CPU proving it.
+jsonschema-rs answers valid or invalid about seven times faster. Only its *valid* is trusted: on
+*invalid*, or when it cannot answer, python-jsonschema validates as before and every finding and
+message still comes from it (``schemas.problems``). The fast path is taken only where both libraries
+mean the same thing:
+
+* schemas whose keywords are all in ``SAME_IN_BOTH`` (no ``$ref`` left after inlining, so nothing
+  is ever resolved, let alone fetched; no ``format``, no numeric bounds, no ``patternProperties``);
+  ``pattern`` is run by Python's ``re.search``, as python-jsonschema does, since Rust's regex
+  differs (``\\b``, ``\\S``, ``$``, Unicode classes);
+* instances of plain JSON: the model is built from strictly decoded UTF-8 text, strings, integers
+  and booleans; only its front matter comes from YAML, where a tag (``!!float``, ``!!timestamp``,
+  ``!!binary``), a non-string key or an escaped lone surrogate can put something else, so front
+  matter outside plain JSON goes the slow way, as does a path that is not UTF-8 (a file name's
+  undecodable bytes become lone surrogates), and anything jsonschema-rs raises on.
+
+Importing jsonschema-rs costs about 40 ms, more than a pre-commit run of a few files validates in
+all: it is loaded once ``NATIVE_AFTER`` docs have been validated in the process. Where it is not
+installed (no wheel for the platform), or with ``FORGEA_HOOKS_SCHEMA=pure``, python-jsonschema
+validates alone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from typing import Any
+
+NATIVE = "jsonschema-rs"
+PURE = "jsonschema"
+# Docs validated in this process before the native validator is loaded: its import pays for
+# itself after a few dozen docs, and a pre-commit run of a handful never loads it.
+NATIVE_AFTER = 64
+
+# Keywords that validate the same in python-jsonschema and jsonschema-rs on plain JSON (Draft
+# 2020-12), ``pattern`` given to Python's re; annotations and ``x-`` keywords validate nothing.
+SAME_IN_BOTH = frozenset(
+    {
+        "type",
+        "enum",
+        "const",
+        "required",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minContains",
+        "maxContains",
+        "minProperties",
+        "maxProperties",
+        "dependentRequired",
+        "properties",
+        "additionalProperties",
+        "propertyNames",
+        "items",
+        "prefixItems",
+        "contains",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "$defs",
+        "$schema",
+        "$id",
+        "$comment",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
+)
+_SUBSCHEMA = frozenset({"additionalProperties", "propertyNames", "items", "contains", "not", "if", "then", "else"})
+_SUBSCHEMA_LIST = frozenset({"prefixItems", "allOf", "anyOf", "oneOf"})
+_SUBSCHEMA_MAP = frozenset({"properties", "$defs"})
+_DRAFT = ("https://json-schema.org/draft/2020-12/schema", "https://json-schema.org/draft/2020-12/schema#")
+_I64 = 2**63
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+Verdict = Callable[[Any], bool]
+
+
+def name() -> str:
+    """The validator that answers first in a run that validates many docs."""
+    return NATIVE if _module() is not None else PURE
+
+
+def fast_verdict(schema: Any) -> Verdict | None:
+    """A function telling whether an instance is certainly valid under ``schema``, or None where
+    only python-jsonschema may decide (rs not loaded, or a keyword the two may read differently)."""
+    module = _module()
+    if module is None or not isinstance(schema, (dict, bool)) or not portable(schema, top=True):
+        return None
+    try:
+        validator = module.Draft202012Validator(
+            schema, keywords={"pattern": _PythonPattern}, validate_formats=False, retriever=_no_retrieval
+        )
+    except Exception:  # any schema rs will not build is left to python-jsonschema
+        return None
+    is_valid: Callable[[Any], bool] = validator.is_valid
+
+    def verdict(instance: Any) -> bool:
+        if isinstance(instance, dict) and not plain_json([instance.get("front_matter"), instance.get("path")]):
+            return False
+        try:
+            return is_valid(instance)
+        except Exception:  # what rs cannot take (a lone surrogate): Python validates
+            return False
+
+    return verdict
+
+
+def portable(schema: Any, *, top: bool = False) -> bool:
+    """Whether every keyword of the schema, its subschemas included, is in ``SAME_IN_BOTH``."""
+    if isinstance(schema, bool):
+        return True
+    if not isinstance(schema, dict):
+        return False
+    for keyword, value in schema.items():
+        if keyword.startswith("x-"):
+            continue
+        if keyword not in SAME_IN_BOTH:
+            return False
+        if keyword == "$schema" and value not in _DRAFT:
+            return False
+        if keyword == "$id" and not top:
+            return False
+        if keyword == "pattern" and not isinstance(value, str):
+            return False
+        if keyword in _SUBSCHEMA and not portable(value):
+            return False
+        if keyword in _SUBSCHEMA_LIST and not (isinstance(value, list) and all(portable(item) for item in value)):
+            return False
+        if keyword in _SUBSCHEMA_MAP and not (isinstance(value, dict) and all(portable(v) for v in value.values())):
+            return False
+    return True
+
+
+def plain_json(value: Any) -> bool:
+    """Whether the value is JSON as both libraries read it alike: no float (NaN, precision), no
+    integer beyond 64 bits, no tuple (an array to rs, not to Python), only string keys, no lone
+    surrogate (rs would compare it as U+FFFD)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item.isascii() or _SURROGATE.search(item) is None:
+                continue
+            return False
+        if item is None or isinstance(item, bool):
+            continue
+        if isinstance(item, int):
+            if -_I64 <= item < _I64:
+                continue
+            return False
+        if type(item) is list:
+            stack.extend(item)
+        elif type(item) is dict:
+            if not all(type(key) is str for key in item):
+                return False
+            stack.extend(item)
+            stack.extend(item.values())
+        else:
+            return False
+    return True
+
+
+class _PythonPattern:
+    """``pattern`` as python-jsonschema runs it: ``re.search`` on strings, nothing else checked."""
+
+    def __init__(self, parent_schema: dict[str, Any], value: Any, schema_path: list[str | int]) -> None:
+        self._search = re.compile(value).search
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, str) and self._search(instance) is None:
+            raise ValueError("does not match")
+
+
+def _no_retrieval(uri: str) -> Any:
+    # Never reached (no schema with a $ref takes the fast path); there in case: rs would fetch.
+    raise LookupError(f"{uri}: schemas are never fetched")
+
+
+_loaded: list[Any] = []
+
+
+def _module() -> Any:
+    if not _loaded:
+        module: Any = None
+        if os.environ.get("FORGEA_HOOKS_SCHEMA", "").strip().lower() != "pure":
+            try:
+                import jsonschema_rs
+
+                module = jsonschema_rs
+            except ImportError:
+                pass
+        _loaded.append(module)
+    return _loaded[0]

@@ -1,0 +1,190 @@
+"""jsonschema-rs answers "valid" first and python-jsonschema gives every finding (forgea_hooks/fastschema.py):
+the two must agree on every verdict, and a run without jsonschema-rs must find the same things."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from forgea_hooks import fastschema
+from forgea_hooks.documents.markdown import parse
+from forgea_hooks.findings import KINDS
+from forgea_hooks.schemas import validator_for
+from tests.conftest import CORPUS, NO_SHARED, REPO, TREES, copy_tree
+from tests.test_fuzz import doc
+from tests.test_schema_words import models, mutations
+
+NO_RS = "jsonschema-rs is not installed (no wheel for this platform): python-jsonschema validates alone"
+rs_installed = pytest.mark.skipif(importlib.util.find_spec("jsonschema_rs") is None, reason=NO_RS)
+FIXTURES = sorted({*REPO.joinpath("tests").rglob("*.md"), *REPO.joinpath("examples").rglob("*.md")})
+
+
+def verdicts() -> list[tuple[str, Any, fastschema.Verdict]]:
+    """Each bundled schema's python-jsonschema validator and the fast verdict beside it."""
+    if fastschema._module() is None:
+        pytest.skip(NO_RS if os.environ.get("FORGEA_HOOKS_SCHEMA", "") != "pure" else "FORGEA_HOOKS_SCHEMA=pure")
+    found = []
+    for kind in KINDS:
+        validator = validator_for(kind, None)
+        verdict = fastschema.fast_verdict(validator.schema)
+        assert verdict is not None, f"the bundled {kind} schema does not take the fast path"
+        found.append((kind, validator, verdict))
+    return found
+
+
+def disagreements(instances: list[dict[str, Any]]) -> list[str]:
+    """Where jsonschema-rs (through the wrapper) and python-jsonschema give different verdicts,
+    every instance under every bundled schema; counted, so that the test cannot pass on nothing."""
+    found = []
+    for kind, validator, verdict in verdicts():
+        for index, instance in enumerate(instances):
+            if verdict(instance) != validator.is_valid(instance):
+                found.append(f"{kind} schema, instance {index}: {json.dumps(instance)[:300]}")
+    return found
+
+
+def text_models(texts: list[str]) -> list[dict[str, Any]]:
+    return [parse(text, "doc.md", "doc.md", kind)[0].to_json() for text in texts for kind in KINDS]
+
+
+def both_ways(instances: list[dict[str, Any]]) -> None:
+    valid = sum(validator_for(model["kind"], None).is_valid(model) for model in instances)
+    assert 0 < valid < len(instances), "every verdict the same: nothing compared"
+    assert disagreements(instances) == []
+
+
+@rs_installed
+def test_the_fixture_models_get_the_same_verdict() -> None:
+    both_ways(text_models([path.read_text(encoding="utf-8", errors="replace") for path in FIXTURES]))
+
+
+@rs_installed
+def test_the_shared_corpus_models_get_the_same_verdict() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(NO_SHARED)
+    paths = sorted(CORPUS.rglob("*.md"))
+    both_ways(text_models([path.read_text(encoding="utf-8", errors="replace") for path in paths]))
+
+
+@rs_installed
+@pytest.mark.parametrize("kind", KINDS)
+def test_models_broken_every_way_get_the_same_verdict(kind: str) -> None:
+    broken = [mutated for model in models(kind) for mutated in mutations(model, most=400)]
+    assert len(broken) > 50
+    assert disagreements(broken) == []
+
+
+@rs_installed
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc)
+def test_generated_docs_get_the_same_verdict(text: str) -> None:
+    assert disagreements(text_models([text])) == []
+
+
+@rs_installed
+@pytest.mark.parametrize(
+    "value",
+    [
+        "!!float 1.5",
+        "!!float .nan",
+        "!!int 99999999999999999999999",
+        "!!timestamp 2026-11-30",
+        "!!binary aGVsbG8=",
+        "{!!int 1: a}",
+        '"\\ud800"',
+        "!!set {a, b}",
+    ],
+)
+def test_front_matter_beyond_plain_json_goes_to_python_jsonschema(value: str) -> None:
+    model = parse(f"---\nversion: {value}\n---\n# Purpose\n\nx\n", "doc.md", "doc.md", "official-doc")[0].to_json()
+    assert model["front_matter"], "the YAML did not load: nothing tested"
+    for _, _, verdict in verdicts():
+        assert verdict(model) is False
+
+
+@rs_installed
+def test_pattern_is_python_re() -> None:
+    # Python's \d and \w read Unicode digits and letters, and (?P=name) is Python syntax.
+    verdict = fastschema.fast_verdict({"pattern": r"^(?P<d>\d)(?P=d)\w$"})
+    assert verdict is not None
+    assert verdict("٣٣é") is True and verdict("34x") is False and verdict(7) is True
+
+
+def test_only_keywords_that_mean_the_same_take_the_fast_path() -> None:
+    assert fastschema.portable({"properties": {"a": {"type": "string", "pattern": "x", "x-rule": "r"}}}, top=True)
+    assert not fastschema.portable({"properties": {"a": {"$ref": "#/$defs/a"}}}, top=True)
+    assert not fastschema.portable({"properties": {"a": {"format": "uri"}}}, top=True)
+    assert not fastschema.portable({"patternProperties": {"^a": True}}, top=True)
+    assert not fastschema.portable({"items": {"multipleOf": 0.1}}, top=True)
+    assert not fastschema.portable({"$schema": "http://json-schema.org/draft-07/schema#"}, top=True)
+    assert not fastschema.portable({"allOf": [{"$id": "https://elsewhere.invalid/x"}]}, top=True)
+
+
+def test_only_plain_json_instances_take_the_fast_path() -> None:
+    assert fastschema.plain_json({"a": [1, "x", None, True, {"b": -(2**63)}]})
+    for odd in (1.5, 2**63, (1,), {1: "a"}, b"x", {"a": {2}}):
+        assert not fastschema.plain_json({"a": odd})
+
+
+BLOCK_RS = """
+import sys
+from importlib.abc import MetaPathFinder
+
+class Blocked(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "jsonschema_rs":
+            raise ImportError("blocked for the test: " + name)
+        return None
+
+sys.meta_path.insert(0, Blocked())
+from forgea_hooks.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def run(args: list[str], cwd: Path, *, blocked: bool) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FORGEA_HOOKS_")}
+    head = ["-c", BLOCK_RS] if blocked else ["-m", "forgea_hooks"]
+    return subprocess.run(
+        [sys.executable, *head, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_without_jsonschema_rs_the_version_says_so(tmp_path: Path) -> None:
+    assert "schemas: jsonschema)" in run(["--version"], tmp_path, blocked=True).stdout
+
+
+def copies(tmp_path: Path) -> Iterator[Path]:
+    """The project's trees, their gatekeeper reports and official docs copied beside themselves
+    until a check validates well past ``NATIVE_AFTER`` docs (and below the worker pool's threshold)."""
+    for name, source in TREES.items():
+        tree = copy_tree(source, tmp_path / name)
+        docs = sorted(path for path in (tree / "docs").rglob("*.md") if "tasks" not in path.parts)
+        docs = [path for path in docs if path.name != "official-docs-registry.md"]
+        for index in range(2 * fastschema.NATIVE_AFTER // len(docs) + 1):
+            for path in docs:
+                shutil.copyfile(path, path.with_name(f"{path.stem}-copy{index}.md"))
+        yield tree
+
+
+def test_without_jsonschema_rs_the_trees_give_the_same_findings(tmp_path: Path) -> None:
+    if importlib.util.find_spec("jsonschema_rs") is not None:
+        assert "schemas: jsonschema-rs)" in run(["--version"], tmp_path, blocked=False).stdout
+    compared = 0
+    for tree in copies(tmp_path):
+        args = ["check", "--root", ".", "--format", "json", "--no-cache"]
+        pure, default = run(args, tree, blocked=True), run(args, tree, blocked=False)
+        assert pure.returncode == default.returncode, pure.stderr + default.stderr
+        assert pure.stdout == default.stdout
+        compared += len(json.loads(default.stdout)["findings"])
+    assert compared > 0
