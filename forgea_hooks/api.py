@@ -11,7 +11,7 @@ import functools
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,7 +47,6 @@ class _Candidate:
     path: str  # a string, not a Path: whole-tree runs make ten thousand of these
     relpath: str
     display: str
-    kind: str | None  # None: only content sniffing can give it a kind
 
 
 class Checker:
@@ -259,7 +258,9 @@ class Checker:
         """What one file says and what is wrong with it; None when it is not a doc of any kind."""
         display = candidate.display
         text, read_stat = read_source(candidate.path, self.options.max_bytes, self._root_of(candidate))
-        kind = candidate.kind
+        # Found here, for the files checked: a warm run's cached files need no kind (theirs is kept).
+        kind = self._kind_of(candidate.relpath)  # None: only content sniffing can give it a kind
+        sniffed = kind is None
         if isinstance(text, Unreadable):
             if kind is None:
                 return None
@@ -278,7 +279,7 @@ class Checker:
         from forgea_hooks.documents.markdown import parse
 
         doc, problems = parse(text, display, candidate.relpath, kind)
-        if candidate.kind is None and doc.section(REPORT_HEADING) is None:
+        if sniffed and doc.section(REPORT_HEADING) is None:
             return None  # the words were only in a code block or in prose, not a heading
         ctx = rules.RuleContext(doc, self.config, self.severity, self.tree, text=text)
         for line, message in problems:
@@ -390,8 +391,11 @@ class Checker:
         except ValueError:
             return path.absolute().as_posix()
 
+    @functools.cached_property
+    def _kind_of(self) -> Callable[[str], str | None]:
+        return kinds.kind_finder(self.config.kind_globs())
+
     def _candidates(self) -> Iterator[_Candidate]:
-        kind_of = kinds.kind_finder(self.config.kind_globs())
         seen: set[str] = set()
         # Whole-tree runs meet thousands of paths: relative paths are cut from strings, not resolved.
         prefix = os.path.relpath(self.root, self.cwd).replace(os.sep, "/")
@@ -406,7 +410,7 @@ class Checker:
                 self.excluded.add(relpath)
                 continue
             display = prefix + relpath if not relpath.startswith("/") else self.display(Path(path))
-            yield _Candidate(path, relpath, display, kind_of(relpath))
+            yield _Candidate(path, relpath, display)
 
     def _paths(self) -> Iterator[tuple[str, str, str | None]]:
         """Each file to consider, its path relative to the root, and the command-line path that named

@@ -86,7 +86,8 @@ class ResultCache:
         entry = self.entries.get(relpath)
         if not isinstance(entry, dict) or entry.get("digest") != text_digest:
             return None
-        if any(self._exists(root, path) != existed for path, existed in entry.get("probes", [])):
+        probes = entry.get("probes")
+        if probes and any(self._exists(root, path) != existed for path, existed in probes):
             return None
         return entry
 
@@ -142,12 +143,20 @@ def valid_entry(entry: Any) -> bool:
     disabled = entry.get("disabled")
     if type(disabled) is not dict:
         return False
+    # Loops, not any() over a generator: most of these lists are empty or short, and a generator
+    # costs more to set up than checking them does.
     for line, rules in disabled.items():
-        if not line.isdigit() or type(rules) is not list or any(type(rule) is not str for rule in rules):
+        if not line.isdigit() or type(rules) is not list:
             return False
+        for rule in rules:
+            if type(rule) is not str:
+                return False
     warnings = entry.get("warnings")
-    if type(warnings) is not list or any(type(warning) is not str for warning in warnings):
+    if type(warnings) is not list:
         return False
+    for warning in warnings:
+        if type(warning) is not str:
+            return False
     findings, pins, links, probes = entry.get("findings"), entry.get("pins"), entry.get("links"), entry.get("probes")
     if type(findings) is not list or type(pins) is not list or type(links) is not list or type(probes) is not list:
         return False
@@ -208,8 +217,11 @@ def encode_findings(findings: Iterable[Finding]) -> list[list[Any]]:
 
 
 def decode_findings(rows: Iterable[list[Any]], path: str) -> list[Finding]:
+    from forgea_hooks.treesummary import finding_maker
+
+    make = finding_maker()
     return [
-        Finding(path, line, column, rule, _SEVERITY[level], message, hint)
+        make(path, line, column, rule, _SEVERITY[level], message, hint)
         for line, column, rule, level, message, hint in rows
     ]
 

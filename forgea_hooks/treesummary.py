@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import os
 import time
@@ -420,7 +421,7 @@ def _decode_findings(flat: Any, fixes: Any, strings: list[str]) -> list[Finding]
         return None
     levels = [_LEVELS.get(text, Severity.INFO) for text in strings]
     columns = [iter(flat)] * _WIDTH
-    make = _finding_maker()
+    make = finding_maker()
     findings = [
         make(strings[path], line, column, strings[rule], levels[level], strings[message], strings[hint])
         for path, line, column, rule, level, message, hint in zip(*columns, strict=True)
@@ -441,11 +442,13 @@ def _decode_findings(flat: Any, fixes: Any, strings: list[str]) -> list[Finding]
 _FIELDS = ("path", "line", "column", "rule", "severity", "message", "hint", "fix")
 
 
-def _finding_maker() -> Callable[[str, int, int, str, Severity, str, str], Finding]:
+@functools.cache
+def finding_maker() -> Callable[[str, int, int, str, Severity, str, str], Finding]:
     """``Finding(...)`` at half the cost. A frozen dataclass's ``__init__`` sets each field through
     ``object.__setattr__``, which made building the findings a replay's largest cost after the walk;
     this sets the same slots through their descriptors, so the objects are the same (equal, hashed
-    alike). Should Finding's fields change, the plain constructor."""
+    alike); the per-file cache decodes its findings with it too. Should Finding's fields change, the
+    plain constructor."""
     if tuple(field.name for field in dataclasses.fields(Finding)) != _FIELDS:
         return Finding
     new = object.__new__

@@ -105,7 +105,7 @@ def models(kind: str) -> Iterator[dict[str, Any]]:
         checker = Checker(CheckOptions(root=tree, no_cache=True))
         found = []
         for candidate in checker._candidates():
-            if candidate.kind == kind:
+            if checker._kind_of(candidate.relpath) == kind:
                 text = (tree / candidate.relpath).read_text(encoding="utf-8", errors="replace")
                 found.append(parse(text, candidate.display, candidate.relpath, kind)[0].to_json())
         if found:

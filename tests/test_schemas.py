@@ -95,7 +95,7 @@ def test_bundled_schemas_judge_the_corpus_the_same_with_annotation_only_properti
     for tree in [*TREES.values(), *shared]:
         checker = Checker(CheckOptions(root=tree, no_cache=True))
         for candidate in checker._candidates():
-            if candidate.kind != kind:
+            if checker._kind_of(candidate.relpath) != kind:
                 continue
             text = (tree / candidate.relpath).read_text(encoding="utf-8", errors="replace")
             instance = parse(text, candidate.display, candidate.relpath, kind)[0].to_json()

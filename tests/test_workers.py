@@ -53,7 +53,7 @@ def test_workers_find_what_one_process_finds(
 
 
 def test_chunks_cover_every_file_in_order_and_shrink_towards_the_end() -> None:
-    candidates = [api._Candidate(str(number), str(number), str(number), "task") for number in range(1000)]
+    candidates = [api._Candidate(str(number), str(number), str(number)) for number in range(1000)]
     chunks = list(api._chunks(candidates, workers=2))
     assert [candidate for chunk in chunks for candidate in chunk] == candidates
     sizes = [len(chunk) for chunk in chunks]
