@@ -12,9 +12,10 @@ Writes the shared corpus (``gen_corpus.py OUT --docs N``), then prints, from one
 * whole tree again with nothing changed, so with whatever result cache the cold run left
   (target <= 0.25 s);
 * the pre-commit case, both tools on the same 5 docs, median of ``--runs`` runs (target ratio <= 0.35);
-* the machine and tool versions (``forgea-hooks --version`` names the parser that ran: ``--parser
-  pure`` forces the fallback, markdown-it-py, through ``FORGEA_HOOKS_PARSER``), and a Markdown block
-  for the README's Benchmarks section, which ``--write-readme`` puts between
+* the machine and tool versions (``forgea-hooks --version`` names the parser and validator that ran:
+  ``--parser pure`` forces both pure-Python fallbacks, markdown-it-py and python-jsonschema alone, through
+  ``FORGEA_HOOKS_PARSER`` and ``FORGEA_HOOKS_SCHEMA``: what a platform without the native wheels runs),
+  and a Markdown block for the README's Benchmarks section, which ``--write-readme`` puts between
   ``<!-- bench-check:start -->`` and ``<!-- bench-check:end -->`` inside ``<!-- bench:start -->`` /
   ``<!-- bench:end -->`` (other bench scripts keep their own blocks).
 
@@ -481,16 +482,18 @@ def main() -> int:
         "--parser",
         choices=("native", "pure"),
         default="native",
-        help="native: the default (markdown-it-pyrs where installed); pure: force the markdown-it-py fallback",
+        help="native: the default (markdown-it-pyrs and jsonschema-rs where installed); pure: force the"
+        " pure-Python fallbacks of both, as on a platform without their wheels",
     )
     ap.add_argument("--write-readme", action="store_true", help="put the Markdown block into the README")
     ap.add_argument("--readme", type=Path, default=REPO / "README.md", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    # Inherited by every forgea-hooks run, its --version included, so the report names the parser.
-    if args.parser == "pure":
-        os.environ["FORGEA_HOOKS_PARSER"] = "pure"
-    else:
-        os.environ.pop("FORGEA_HOOKS_PARSER", None)
+    # Inherited by every forgea-hooks run, its --version included, so the report names what ran.
+    for switch in ("FORGEA_HOOKS_PARSER", "FORGEA_HOOKS_SCHEMA"):
+        if args.parser == "pure":
+            os.environ[switch] = "pure"
+        else:
+            os.environ.pop(switch, None)
     if not sys.platform.startswith("linux"):
         raise SystemExit("this benchmark reads /proc: it runs on Linux only")
 
