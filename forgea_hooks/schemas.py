@@ -36,15 +36,48 @@ SCHEMA_MAX_BYTES = 1024 * 1024
 MAX_SCHEMA_FILES = 32
 
 
+class KindSchema:
+    """A kind's schema, prepared for validation (``inline_local_refs``, ``skip_annotation_only``),
+    with the two validators ``problems`` asks built on first need: the jsonschema-rs verdict from
+    the first doc, python-jsonschema only for a doc the verdict does not call valid. A pre-commit
+    run of valid docs so never imports python-jsonschema, which costs it more than the docs do."""
+
+    __slots__ = ("schema", "_registry", "_validator", "_verdict")
+
+    def __init__(self, schema: Any, registry: Any = None, validator: Draft202012Validator | None = None) -> None:
+        self.schema = schema
+        self._registry = registry
+        self._validator = validator
+        self._verdict: list[fastschema.Verdict | None] = []
+
+    @property
+    def validator(self) -> Draft202012Validator:
+        """The python-jsonschema validator, which gives every finding."""
+        if self._validator is None:
+            from jsonschema import Draft202012Validator
+
+            if self._registry is None:
+                self._validator = Draft202012Validator(self.schema)
+            else:
+                self._validator = Draft202012Validator(self.schema, registry=self._registry)
+        return self._validator
+
+    def verdict(self) -> fastschema.Verdict | None:
+        """jsonschema-rs's "certainly valid", or None where only python-jsonschema may decide."""
+        if not self._verdict:
+            self._verdict.append(fastschema.fast_verdict(self.schema))
+        return self._verdict[0]
+
+
 @functools.lru_cache(maxsize=16)
-def validator_for(kind: str, user_schema: Path | None) -> Draft202012Validator:
-    # Imported on first validation: a warm-cache run validates nothing and skips its start-up cost.
+def validator_for(kind: str, user_schema: Path | None) -> KindSchema:
+    if user_schema is None:
+        schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        return KindSchema(skip_annotation_only(inline_local_refs(schema)))
+    # A user's schema is checked against the metaschema before any doc, which takes python-jsonschema.
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
-    if user_schema is None:
-        schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
-        return Draft202012Validator(skip_annotation_only(inline_local_refs(schema)))
     schema, registry = _load_user_schema(user_schema, kind)
     try:
         # The bundled schemas are checked against the metaschema by the test suite; checking
@@ -55,8 +88,9 @@ def validator_for(kind: str, user_schema: Path | None) -> Draft202012Validator:
     except RecursionError:
         raise ConfigError(f"{user_schema}: the schema is nested too deeply") from None
     if not isinstance(schema, dict):
-        return Draft202012Validator(schema)  # `true` or `false`: nothing to inline
-    return Draft202012Validator(skip_annotation_only(inline_local_refs(schema)), registry=registry)
+        return KindSchema(schema, validator=Draft202012Validator(schema))  # `true` or `false`: nothing to inline
+    prepared = skip_annotation_only(inline_local_refs(schema))
+    return KindSchema(prepared, validator=Draft202012Validator(prepared, registry=registry))
 
 
 def _load_user_schema(path: Path, kind: str) -> tuple[Any, Any]:
@@ -228,12 +262,17 @@ class _NotInlinable(Exception):
     """A reference that inlining would change the meaning of."""
 
 
-def problems(instance: dict[str, Any], validator: Draft202012Validator) -> Iterator[SchemaProblem]:
+def problems(instance: dict[str, Any], schema: KindSchema | Draft202012Validator) -> Iterator[SchemaProblem]:
     """What is wrong with the instance, from python-jsonschema; none, without asking it, when
-    jsonschema-rs says the instance is valid (``fastschema``: only its *valid* is trusted)."""
-    verdict = _fast_verdict(validator)
-    if verdict is not None and verdict(instance):
-        return
+    jsonschema-rs says the instance is valid (``fastschema``: only its *valid* is trusted). A bare
+    python-jsonschema validator is asked directly."""
+    if isinstance(schema, KindSchema):
+        verdict = schema.verdict()
+        if verdict is not None and verdict(instance):
+            return
+        validator = schema.validator
+    else:
+        validator = schema
     from referencing.exceptions import Unresolvable
 
     seen: set[SchemaProblem] = set()
@@ -250,24 +289,6 @@ def problems(instance: dict[str, Any], validator: Draft202012Validator) -> Itera
         raise ConfigError(f"a user schema refers to something it may not: {str(exc)[:200]}") from None
     except RecursionError:
         raise ConfigError("a user schema recurses without end (a $ref cycle that consumes nothing)") from None
-
-
-_validated = [0]
-# Per python-jsonschema validator (they live as long as the process, in validator_for's cache).
-_verdicts: dict[int, tuple[Draft202012Validator, fastschema.Verdict | None]] = {}
-
-
-def _fast_verdict(validator: Draft202012Validator) -> fastschema.Verdict | None:
-    if _validated[0] < fastschema.NATIVE_AFTER:
-        _validated[0] += 1
-        return None
-    known = _verdicts.get(id(validator))
-    if known is None or known[0] is not validator:
-        if len(_verdicts) >= 64:
-            _verdicts.clear()  # validators made one-off (tests): keep the process's own few
-        known = (validator, fastschema.fast_verdict(validator.schema))
-        _verdicts[id(validator)] = known
-    return known[1]
 
 
 def _explain(error: ValidationError, instance: dict[str, Any]) -> Iterator[SchemaProblem]:

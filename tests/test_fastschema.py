@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -35,10 +34,10 @@ def verdicts() -> list[tuple[str, Any, fastschema.Verdict]]:
         pytest.skip(NO_RS if os.environ.get("FORGEA_HOOKS_SCHEMA", "") != "pure" else "FORGEA_HOOKS_SCHEMA=pure")
     found = []
     for kind in KINDS:
-        validator = validator_for(kind, None)
-        verdict = fastschema.fast_verdict(validator.schema)
+        schema = validator_for(kind, None)
+        verdict = schema.verdict()
         assert verdict is not None, f"the bundled {kind} schema does not take the fast path"
-        found.append((kind, validator, verdict))
+        found.append((kind, schema.validator, verdict))
     return found
 
 
@@ -58,7 +57,7 @@ def text_models(texts: list[str]) -> list[dict[str, Any]]:
 
 
 def both_ways(instances: list[dict[str, Any]]) -> None:
-    valid = sum(validator_for(model["kind"], None).is_valid(model) for model in instances)
+    valid = sum(validator_for(model["kind"], None).validator.is_valid(model) for model in instances)
     assert 0 < valid < len(instances), "every verdict the same: nothing compared"
     assert disagreements(instances) == []
 
@@ -166,16 +165,9 @@ def test_without_jsonschema_rs_the_version_says_so(tmp_path: Path) -> None:
 
 
 def copies(tmp_path: Path) -> Iterator[Path]:
-    """The project's trees, their gatekeeper reports and official docs copied beside themselves
-    until a check validates well past ``NATIVE_AFTER`` docs (and below the worker pool's threshold)."""
+    """The project's trees (jsonschema-rs answers from a run's first doc)."""
     for name, source in TREES.items():
-        tree = copy_tree(source, tmp_path / name)
-        docs = sorted(path for path in (tree / "docs").rglob("*.md") if "tasks" not in path.parts)
-        docs = [path for path in docs if path.name != "official-docs-registry.md"]
-        for index in range(2 * fastschema.NATIVE_AFTER // len(docs) + 1):
-            for path in docs:
-                shutil.copyfile(path, path.with_name(f"{path.stem}-copy{index}.md"))
-        yield tree
+        yield copy_tree(source, tmp_path / name)
 
 
 def test_without_jsonschema_rs_the_trees_give_the_same_findings(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ out of a plain offline run, whose absence is what keeps it fast.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -71,6 +72,44 @@ def test_an_offline_check_of_a_few_files_imports_only_what_it_uses(tmp_path: Pat
     readers = {module for module in modules if module.startswith("forgea_hooks.manifests.")}
     assert {"forgea_hooks.manifests.npm", "forgea_hooks.manifests.containers"} <= readers
     assert not readers & {f"forgea_hooks.manifests.{name}" for name in ("terraform", "python", "versionfiles", "ci")}
+
+
+def _jsonschema(modules: set[str]) -> set[str]:
+    return {module for module in modules if module == "jsonschema" or module.startswith("jsonschema.")}
+
+
+needs_rs = pytest.mark.skipif(
+    importlib.util.find_spec("jsonschema_rs") is None or os.environ.get("FORGEA_HOOKS_SCHEMA", "") == "pure",
+    reason="jsonschema-rs is not installed or is turned off: python-jsonschema validates every doc",
+)
+
+
+@needs_rs
+def test_a_check_of_valid_docs_leaves_python_jsonschema_unimported(tmp_path: Path) -> None:
+    """jsonschema-rs answers "valid" from the first doc; python-jsonschema, slower to import than
+    the docs are to check, is loaded only for a doc it does not call valid."""
+    root = copy_tree(TREES["valid"], tmp_path / "tree")
+    docs = sorted(path.relative_to(root).as_posix() for path in (root / "docs").rglob("*.md"))
+    code, modules = imported_by_a_check(root, *docs)
+    assert code == 0
+    assert "jsonschema_rs" in modules and "forgea_hooks.rules.structure" in modules
+    assert _jsonschema(modules) == set()
+
+
+@needs_rs
+def test_an_invalid_doc_still_gets_its_findings_from_python_jsonschema(tmp_path: Path) -> None:
+    root = copy_tree(TREES["invalid"], tmp_path / "tree")
+    doc = "docs/gatekeeper/C4-billing.md"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "forgea_hooks", "check", "--format", "json", "--no-cache", doc],
+        cwd=root, env=env, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    found = {(finding["rule"], finding["message"]) for finding in json.loads(done.stdout)["findings"]}
+    assert ("field-missing", "missing field 'What decision it informs' in the entry for 'Stripe API'") in found
+    _, modules = imported_by_a_check(root, doc)
+    assert "jsonschema" in _jsonschema(modules)
 
 
 def test_every_reader_the_catalog_declares_names_a_function_of_its_module() -> None:
