@@ -42,7 +42,7 @@ class KindSchema:
     the first doc, python-jsonschema only for a doc the verdict does not call valid. A pre-commit
     run of valid docs so never imports python-jsonschema, which costs it more than the docs do."""
 
-    __slots__ = ("schema", "_registry", "_validator", "_verdict")
+    __slots__ = ("_registry", "_validator", "_verdict", "schema")
 
     def __init__(self, schema: Any, registry: Any = None, validator: Draft202012Validator | None = None) -> None:
         self.schema = schema
