@@ -59,11 +59,218 @@ _ESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\\\|")
 
 def parse(text: str) -> Tree:
     adapter = _Adapter(text)
-    if max(map(len, adapter.lines)) >= _DEEP and any(_too_deep(line) for line in adapter.lines):
+    if (max(map(len, adapter.lines)) >= _DEEP and any(_too_deep(line) for line in adapter.lines)) or (
+        "`" in text and "[" in text and _may_panic(adapter.lines)
+    ):
         from forgea_hooks.documents.parsers import pure
 
         return pure.parse(text)
     return adapter.tree()
+
+
+# markdown-it.rs 0.6 panics (code_pair.rs:87, an index past its cache of backtick-run lengths) when
+# a backtick run whose code span never closes is scanned a second time: a link label scan (after a
+# ``[``) looks ahead through it, then the normal pass reaches it again. The panic is caught, but Rust
+# prints it (and a backtrace under RUST_BACKTRACE) to stderr first, so such docs go to the fallback.
+# No scan fails when every run closes: in each piece of inline text, the runs pair the way code spans
+# pair (an opener with the next run of its length), and no run outside a span can be taken by
+# something else first (an escape, an entity, inline HTML or an autolink, a link's destination or
+# title). _may_panic checks that per piece; a piece is a line cut at ``|`` (as table cells are),
+# joined with the next line only where that line surely continues its paragraph.
+_TOKENS = re.compile(r"`+|\]\(|<|\|")
+_UNSAFE = frozenset("`'\"<\\|")  # in a tag or link destination: it may hold or hide a backtick
+# A paragraph's items: backtick run lengths, and these two.
+_HAZARD = 0  # a tag, autolink or link destination that may take a backtick run (or hide its end)
+_PIPE = -(10**9)  # a ``|``: a table's cells are inline text of their own
+_PREFIX_STARTS = frozenset(" \t>-*+0123456789")
+
+
+def _may_panic(lines: list[str]) -> bool:
+    """Whether a backtick run may open no code span in the doc's inline text (a superset of what
+    panics markdown-it.rs). One pass; only lines with a backtick, ``<`` or ``](`` are tokenized."""
+    items: list[int] = []  # the current piece's run lengths and hazards, in order
+    hazard = False  # a hazard outside code spans earlier in the paragraph
+    fence = ""  # the opening fence of the fenced code block the line is in
+    blank = True  # the previous line is blank, or there is none
+    joinable = False  # the previous line is one a paragraph's next line surely goes on from
+    table = False  # a table's delimiter row was seen in this paragraph: each line is a row
+    for number, line in enumerate(lines):
+        stripped = line.lstrip(" \t")
+        if not stripped:
+            if _unpaired(items, hazard)[0]:
+                return True
+            items, hazard, blank, joinable, table = [], False, True, False, False
+            continue
+        content, indent, interrupts, marked = _container_prefix(line)
+        if _delimiter_row(content):
+            table = True
+        # Above a delimiter row, any line is a table's header row, a block of its own (markdown-it.rs
+        # takes one with no ``|``, in a list item too). Loosely: any container prefix before it.
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        header = "-" in following and not following.strip(" \t>-:|*+.)0123456789")
+        if fence:
+            # Indented 4 columns after a paragraph's line, it may be that paragraph's lazy line.
+            fenced = content.startswith(fence) and not content.strip(fence[0] + " \t") and (indent <= 3 or not joinable)
+            if fenced:
+                fence = ""
+        else:
+            fenced = content.startswith(("```", "~~~")) and (blank or (indent <= 3 and interrupts)) and not header
+            if fenced:
+                fence = content[: len(content) - len(content.lstrip(content[0]))]
+                if fence[0] == "`" and "`" in content[len(fence) :]:  # not a fence: inline text
+                    fenced = False
+                    fence = ""
+        if fenced or header or not joinable or marked or _interrupts(stripped):
+            failed, hazard = _unpaired(items, hazard)
+            if failed:
+                return True
+            items = []
+        blank = False
+        if fenced:
+            joinable = False
+            continue
+        if "`" in line or "<" in line or "](" in line:
+            _tokens(line, items)
+        # Not a paragraph line, or maybe not: a heading, a table row, a reference definition, a
+        # thematic break or setext underline, indented code, or an HTML block's first or last line
+        # (one may go on over blank lines to a line with its end, a ``>``).
+        joinable = not (
+            table
+            or content[:1] in ("#", "<")
+            or ">" in line
+            or "|" in line
+            or "]:" in line
+            or not stripped.strip("=-*_ \t")
+            or indent >= 4
+        )
+    return _unpaired(items, hazard)[0]
+
+
+def _delimiter_row(content: str) -> bool:
+    return "-" in content and not content.strip("-:| \t")
+
+
+def _interrupts(stripped: str) -> bool:
+    """Whether a line (less its leading space) may start a block rather than go on with a paragraph."""
+    return (
+        stripped[0] in ">#<|"
+        or stripped.startswith(("```", "~~~"))
+        or "|" in stripped
+        or not stripped.strip("=-*_ \t")
+        or _delimiter_row(stripped)
+    )
+
+
+def _tokens(line: str, items: list[int]) -> None:
+    """Add the line's backtick runs (negative when an escape or entity may take the first backtick)
+    and its hazards to ``items``; a ``|`` ends the piece."""
+    position = 0
+    length = len(line)
+    while position < length:
+        match = _TOKENS.search(line, position)
+        if match is None:
+            return
+        start = match.start()
+        token = match.group()
+        position = match.end()
+        if token[0] == "`":
+            items.append(-len(token) if start and line[start - 1] in "\\;" else len(token))
+        elif token == "|":
+            items.append(_PIPE)
+        elif token == "<":
+            after = line[position : position + 1]
+            if not (after.isalpha() or after in ("/", "!", "?")):
+                # No tag starts so, only an email autolink: no space or newline before its ">".
+                end = line.find(">", position)
+                inside = line[position:end]
+                if end >= 0 and " " not in inside and "\t" not in inside and not _UNSAFE.isdisjoint(inside):
+                    items.append(_HAZARD)
+                continue
+            if line.startswith("!--", position):  # a comment ends at its first -->, whatever it holds
+                end = line.find("-->", position + 1)
+                inside = line[position:end]
+                if end < 0 or "`" in inside or "|" in inside:
+                    items.append(_HAZARD)
+                continue
+            end = line.find(">", position)
+            if end < 0 or line[position : position + 1] in ("!", "?") or not _UNSAFE.isdisjoint(line[position:end]):
+                items.append(_HAZARD)
+        else:  # a link destination and title, to their ``)``
+            depth = 1
+            end = position
+            while end < length and depth:
+                char = line[end]
+                if char in _UNSAFE:
+                    break
+                depth += (char == "(") - (char == ")")
+                end += 1
+            if depth:
+                items.append(_HAZARD)
+
+
+def _unpaired(items: list[int], hazard: bool) -> tuple[bool, bool]:
+    """Whether a run in a paragraph's ``items`` may open no code span (code spans pair a run with the
+    next run of its length; what lies between is the span's text) or may be taken by a hazard before
+    it outside spans (``hazard``: one was in the paragraph's earlier pieces); and the new ``hazard``.
+    A ``_PIPE`` item ends a piece, so no span reaches over it."""
+    if not items:
+        return False, hazard
+    following = [-1] * len(items)
+    later: dict[int, int] = {}
+    for index in range(len(items) - 1, -1, -1):
+        item = items[index]
+        if item == _PIPE:
+            later = {}
+        elif item != _HAZARD:
+            following[index] = later.get(abs(item), -1)
+            later[abs(item)] = index
+    index = 0
+    while index < len(items):
+        item = items[index]
+        if item == _HAZARD:
+            hazard = True
+        elif item != _PIPE:
+            if hazard or item < 0 or following[index] < 0:
+                return True, hazard
+            index = following[index]
+        index += 1
+    return False, hazard
+
+
+def _container_prefix(line: str) -> tuple[str, int, bool, bool]:
+    """The line less its blockquote and list markers; the most columns of space before a marker or
+    that rest (4 may make the line indented code or a paragraph's lazy continuation); whether
+    the rest, if a fence, surely starts one (a fence interrupts a paragraph, but after an ordered
+    marker other than 1 the line may be a paragraph's lazy continuation); whether it had a marker."""
+    if line[:1] not in _PREFIX_STARTS:  # most lines: no prefix to take off
+        return line, 0, True, False
+    position = 0
+    length = len(line)
+    interrupts = True
+    marked = False
+    widest = 0
+    while True:
+        start = position
+        while position < length and line[position] in " \t":
+            position += 1
+        widest = max(widest, sum(4 if char == "\t" else 1 for char in line[start:position]))
+        if position < length and line[position] == ">":
+            position += 1
+            marked = True
+            continue
+        if position + 1 < length and line[position] in "-*+" and line[position + 1] in " \t":
+            position += 2
+            marked = True
+            continue
+        digits = position
+        while digits < length and digits - position < 9 and line[digits].isdigit():
+            digits += 1
+        if digits > position and digits + 1 < length and line[digits] in ".)" and line[digits + 1] in " \t":
+            interrupts = interrupts and line[position:digits] == "1"
+            position = digits + 2
+            marked = True
+            continue
+        return line[position:], widest, interrupts, marked
 
 
 def _too_deep(line: str) -> bool:
