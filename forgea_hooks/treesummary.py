@@ -37,6 +37,7 @@ from typing import Any
 from forgea_hooks import __version__, safefs
 from forgea_hooks.config import ALWAYS_SKIPPED, CACHE_DIR
 from forgea_hooks.findings import Finding, Fix, Severity
+from forgea_hooks.gitprobe import maybe_in_git
 from forgea_hooks.outcome import CheckOptions, CheckResult
 
 FORMAT = 1
@@ -103,10 +104,11 @@ class Walk:
 def walk(root: str) -> Walk:
     """Every ``.md`` below ``root`` (files, and folders so named, as ``os.walk`` lists them: names
     sorted, files first), skipping ALWAYS_SKIPPED, without following links; with each file's status
-    and each walked folder's mtime for the signature. A replay's walk of ten thousand docs: the
-    loop body is kept to what each file needs."""
+    and each walked folder's mtime for the signature. A replay's walk of ten thousand docs: one
+    pass over each folder's entries, no call per entry but the stat a file needs."""
     files: list[tuple[str, str, os.stat_result | None]] = []
     rows: list[str] = []
+    add_file, add_row = files.append, rows.append
     newest = 0
     stack = [(root, "")]
     while stack:
@@ -118,23 +120,35 @@ def walk(root: str) -> Walk:
         except OSError:
             continue
         if base:  # the root's own entries are _root_rows', so that making the cache folder changes nothing
-            rows.append(f"{base}\0{folder_mtime}")
+            add_row(f"{base}\0{folder_mtime}")
             newest = max(newest, folder_mtime)
-        subfolders = [entry for entry in listed if _is_folder(entry)]
-        named = [entry for entry in listed if entry.name.endswith(".md") and not _is_folder(entry)]
-        named += [entry for entry in subfolders if entry.name.endswith(".md")]
-        for entry in named:
+        subfolders: list[os.DirEntry[str]] = []
+        named: list[os.DirEntry[str]] = []
+        named_folders: list[os.DirEntry[str]] = []
+        for entry in listed:
+            # As os.walk tells folders: following links, and a name it cannot stat is a file's.
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                subfolders.append(entry)
+                if entry.name.endswith(".md"):
+                    named_folders.append(entry)
+            elif entry.name.endswith(".md"):
+                named.append(entry)
+        for entry in named + named_folders if named_folders else named:
             relpath = base + entry.name
             try:
                 status = entry.stat()
             except OSError:
-                rows.append(f"{relpath}\0-")
-                files.append((entry.path, relpath, None))
+                add_row(f"{relpath}\0-")
+                add_file((entry.path, relpath, None))
                 continue
             mtime = status.st_mtime_ns
-            rows.append(f"{relpath}\0{status.st_size}\0{mtime}\0{status.st_ino}")
+            add_row(f"{relpath}\0{status.st_size}\0{mtime}\0{status.st_ino}")
             newest = max(newest, mtime)
-            files.append((entry.path, relpath, status))
+            add_file((entry.path, relpath, status))
         # os.walk's order: each folder before its subfolders, subfolders by name. Links to folders
         # are listed, not walked.
         stack.extend(
@@ -143,14 +157,6 @@ def walk(root: str) -> Walk:
             if entry.name not in ALWAYS_SKIPPED and not entry.is_symlink()
         )
     return Walk(files, rows, newest)
-
-
-def _is_folder(entry: os.DirEntry[str]) -> bool:
-    """As os.walk tells folders: following links, and a name it cannot stat is a file's."""
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
 
 
 def _root_rows(root: str) -> tuple[list[str], int]:
@@ -280,6 +286,8 @@ class Snapshot:
 def git_state(root: str, base: str) -> str:
     """What git says the base names, from this root: the commit, or why there is none (not a
     repository, no such commit). The handoff rule's answer for an unchanged tree follows from it."""
+    if not maybe_in_git(root):
+        return "no repository"  # as the handoff rule tells it: no git process for a tree outside git
     import subprocess
 
     try:

@@ -9,6 +9,7 @@ import pytest
 
 from forgea_hooks.api import CheckOptions, run_check
 from forgea_hooks.cli import main
+from forgea_hooks.gitprobe import maybe_in_git
 from tests.messy import run_git
 
 REPORT = "docs/gatekeeper/B3-auth.md"
@@ -136,7 +137,7 @@ def test_outside_git_no_git_process_starts_and_in_a_repository_one_does(
     monkeypatch.delenv("GIT_DIR", raising=False)
     plain = tmp_path / "plain"
     (plain / "docs").mkdir(parents=True)
-    if handoff._maybe_in_git(plain):
+    if maybe_in_git(plain):
         pytest.skip("the temp folder is inside a git repository")
     assert handoff._changed(plain, "HEAD", []) == set()
     assert calls == []
@@ -148,4 +149,4 @@ def test_outside_git_no_git_process_starts_and_in_a_repository_one_does(
     run_git(tmp_path, "init", "-q", "--bare", "bare.git")
     warnings: list[str] = []
     assert handoff._changed(tmp_path / "bare.git", "HEAD", warnings) == set()
-    assert handoff._maybe_in_git(tmp_path / "bare.git")
+    assert maybe_in_git(tmp_path / "bare.git")

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from forgea_hooks.findings import Finding, Severity
+from forgea_hooks.gitprobe import maybe_in_git as _maybe_in_git
 from forgea_hooks.outcome import FileOutcome
 from forgea_hooks.rules import Severities
 
@@ -122,17 +123,6 @@ def _changed(root: Path, base: str, warnings: list[str]) -> set[str]:
         warnings.append(f"{RULE} not judged: git diff against {base[:12]} failed")
         return set()
     return _names(done.stdout)
-
-
-def _maybe_in_git(root: Path) -> bool:
-    """False only where git finds no repository: no GIT_DIR, and no folder from ``root`` up holds a
-    ``.git`` or looks like a bare repository (a HEAD file beside an objects folder)."""
-    if "GIT_DIR" in os.environ:
-        return True
-    for folder in (root, *root.parents):
-        if os.path.lexists(folder / ".git") or ((folder / "HEAD").is_file() and (folder / "objects").is_dir()):
-            return True
-    return False
 
 
 def _names(output: bytes) -> set[str]:
