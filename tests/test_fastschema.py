@@ -7,7 +7,6 @@ import importlib.util
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from forgea_hooks import fastschema
 from forgea_hooks.documents.markdown import parse
 from forgea_hooks.findings import KINDS
 from forgea_hooks.schemas import validator_for
+from tests import fresh
 from tests.conftest import CORPUS, NO_SHARED, REPO, TREES, copy_tree
 from tests.test_fuzz import doc
 from tests.test_schema_words import models, mutations
@@ -136,28 +136,8 @@ def test_only_plain_json_instances_take_the_fast_path() -> None:
         assert not fastschema.plain_json({"a": odd})
 
 
-BLOCK_RS = """
-import sys
-from importlib.abc import MetaPathFinder
-
-class Blocked(MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == "jsonschema_rs":
-            raise ImportError("blocked for the test: " + name)
-        return None
-
-sys.meta_path.insert(0, Blocked())
-from forgea_hooks.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
 def run(args: list[str], cwd: Path, *, blocked: bool) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("FORGEA_HOOKS_")}
-    head = ["-c", BLOCK_RS] if blocked else ["-m", "forgea_hooks"]
-    return subprocess.run(
-        [sys.executable, *head, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False
-    )
+    return fresh.cli(args, cwd, blocked="jsonschema_rs" if blocked else None)
 
 
 def test_without_jsonschema_rs_the_version_says_so(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ pytest.importorskip("forgea_hooks.documents.parsers.native", reason="markdown-it
 
 from forgea_hooks.api import PARALLEL_THRESHOLD
 from forgea_hooks.documents.parsers import native
+from tests import fresh
 
 # Each made markdown-it.rs 0.6 panic before the pre-check: an unclosed run in a link's text, an
 # image's, a closed link's, a table cell's; one after a run an escape, inline HTML or a link
@@ -45,19 +46,7 @@ def doc(body: str) -> str:
 
 
 def run(args: list[str], cwd: Path, parser: str | None) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key != "FORGEA_HOOKS_PARSER"}
-    env["RUST_BACKTRACE"] = "1"
-    if parser:
-        env["FORGEA_HOOKS_PARSER"] = parser
-    return subprocess.run(
-        [sys.executable, "-m", "forgea_hooks", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return fresh.cli(args, cwd, env={"RUST_BACKTRACE": "1", **({"FORGEA_HOOKS_PARSER": parser} if parser else {})})
 
 
 @pytest.mark.parametrize("text", TRIGGERS)

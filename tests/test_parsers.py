@@ -10,9 +10,7 @@ and a few hundred generated docs. One known case differs, named below
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from hypothesis import strategies as st
 from forgea_hooks.documents import markdown, parsers
 from forgea_hooks.documents.parsers import pure
 from forgea_hooks.documents.tree import MAX_NESTING
+from tests import fresh
 from tests.conftest import CORPUS, REPO
 
 native = pytest.importorskip("forgea_hooks.documents.parsers.native", reason="markdown-it-pyrs is not installed")
@@ -156,34 +155,9 @@ def test_a_doc_nested_deeper_than_the_native_stack_is_parsed_by_the_fallback() -
     assert [line for line, _ in problems] == [1]
 
 
-BLOCK_NATIVE = """
-import sys
-from importlib.abc import MetaPathFinder
-
-class Blocked(MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == "markdown_it_pyrs":
-            raise ImportError("blocked for the test: " + name)
-        return None
-
-sys.meta_path.insert(0, Blocked())
-from forgea_hooks.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
 def run_blocked(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """The CLI in a fresh interpreter where markdown-it-pyrs cannot be imported, as where no wheel installs."""
-    env = {key: value for key, value in os.environ.items() if key != "FORGEA_HOOKS_PARSER"}
-    return subprocess.run(
-        [sys.executable, "-c", BLOCK_NATIVE, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return fresh.cli(args, cwd, blocked="markdown_it_pyrs")
 
 
 def test_without_the_native_parser_the_fallback_runs_and_says_so(tmp_path: Path) -> None:
@@ -197,16 +171,7 @@ def test_without_the_native_parser_the_corpus_gives_the_same_findings(tmp_path: 
     tree = tmp_path / "invalid"
     shutil.copytree(CORPUS / "invalid", tree)
     blocked = run_blocked(["check", "--format", "json", "--no-cache"], tree)
-    env = {key: value for key, value in os.environ.items() if key != "FORGEA_HOOKS_PARSER"}
-    default = subprocess.run(
-        [sys.executable, "-m", "forgea_hooks", "check", "--format", "json", "--no-cache"],
-        cwd=tree,
-        env=env,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    default = fresh.cli(["check", "--format", "json", "--no-cache"], tree)
     assert blocked.returncode == default.returncode == 1, blocked.stderr
     assert json.loads(blocked.stdout)["findings"] == json.loads(default.stdout)["findings"]
     assert json.loads(blocked.stdout)["findings"]
