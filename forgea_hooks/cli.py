@@ -8,9 +8,14 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from forgea_hooks import __version__, commands, redact
 from forgea_hooks.findings import KINDS, Finding, Severity
+
+if TYPE_CHECKING:
+    from forgea_hooks.outcome import CheckResult
+    from forgea_hooks.treesummary import Printed
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # The installed package carries no docs folder: point at the repository's copy.
@@ -241,7 +246,6 @@ def _root_problem(root: Path) -> str | None:
 def _check(args: argparse.Namespace) -> int:
     from forgea_hooks import treesummary
     from forgea_hooks.outcome import CheckOptions
-    from forgea_hooks.reporters import counts, render
 
     if problem := _root_problem(args.root) or _unknown_rules(args):
         print(problem, file=sys.stderr)
@@ -259,17 +263,52 @@ def _check(args: argparse.Namespace) -> int:
         online=args.online,
         fixes=args.format == "json",  # each fixable finding carries its fix
     )
-    # An unchanged tree's whole-tree run is answered from its record, without the api's imports.
+    color = args.format == "text" and use_color(args.color, sys.stdout, os.environ)
+    # An unchanged tree's whole-tree run is answered from its record, without the api's imports,
+    # and printed as it was last time when it is printed the same way.
     snapshot = treesummary.Snapshot.take(options) if treesummary.replayable(options) else None
-    result = snapshot.replay() if snapshot is not None else None
-    if result is None:
-        from forgea_hooks.api import ConfigError, run_check
+    printing = _printing(args, color)
+    printed = snapshot.replay_printed(printing) if snapshot is not None else None
+    if printed is None:
+        result = snapshot.replay() if snapshot is not None else None
+        if result is None:
+            from forgea_hooks.api import ConfigError, run_check
 
-        try:
-            result = run_check(options, snapshot)
-        except ConfigError as exc:
-            print(f"forgea-hooks: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+            try:
+                result = run_check(options, snapshot)
+            except ConfigError as exc:
+                print(f"forgea-hooks: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+        printed = _report(args, result, color)
+        if snapshot is not None:
+            snapshot.keep_printed(printing, printed)
+    sys.stdout.write(printed.stdout)
+    for line in printed.stderr:
+        print(line, file=sys.stderr)
+    return printed.code
+
+
+def _printing(args: argparse.Namespace, color: bool) -> str:
+    """Everything besides the result that shapes what ``check`` prints, in one string."""
+    return repr(
+        (
+            args.format,
+            color,
+            None if args.select is None else sorted(args.select),
+            sorted(args.ignore),
+            args.consistency and sorted(os.path.normpath(path) for path in args.paths),
+            args.quiet,
+            args.statistics,
+            args.skip_non_docs,
+            args.fail_on,
+        )
+    )
+
+
+def _report(args: argparse.Namespace, result: CheckResult, color: bool) -> Printed:
+    from forgea_hooks.reporters import counts, render
+    from forgea_hooks.treesummary import Printed
+
     kept = [
         finding
         for finding in result.findings
@@ -283,41 +322,36 @@ def _check(args: argparse.Namespace) -> int:
         from forgea_hooks.api import rule_catalog
 
         catalog = rule_catalog()
-    color = args.format == "text" and use_color(args.color, sys.stdout, os.environ)
     if args.statistics and args.format == "text":
         from forgea_hooks.reporters.text import statistics
 
-        sys.stdout.write(statistics(findings, color=color))
+        stdout = statistics(findings, color=color)
     else:
-        sys.stdout.write(
-            render(
-                args.format,
-                findings,
-                files_checked=result.files_checked,
-                rules=catalog,
-                tool_version=__version__,
-                color=color,
-            )
+        stdout = render(
+            args.format,
+            findings,
+            files_checked=result.files_checked,
+            rules=catalog,
+            tool_version=__version__,
+            color=color,
         )
-    for warning in result.warnings:
-        print(f"forgea-hooks: warning: {warning}", file=sys.stderr)
-    for error in result.errors:
-        print(f"forgea-hooks: {error}", file=sys.stderr)
+    stderr = [f"forgea-hooks: warning: {warning}" for warning in result.warnings]
+    stderr += [f"forgea-hooks: {error}" for error in result.errors]
     if not args.skip_non_docs:
-        for unchecked in result.not_checked:
-            print(f"forgea-hooks: {unchecked}", file=sys.stderr)
+        stderr += [f"forgea-hooks: {unchecked}" for unchecked in result.not_checked]
     if args.format == "text" and not args.quiet:
         tally = counts(kept)
-        print(
+        stderr.append(
             f"{result.files_checked} file(s) checked: {tally['error']} error(s), {tally['warning']} warning(s), "
-            f"{tally['info']} info" + (f"; {result.baselined} baselined" if result.baselined else ""),
-            file=sys.stderr,
+            f"{tally['info']} info" + (f"; {result.baselined} baselined" if result.baselined else "")
         )
     if result.errors:
-        return EXIT_USAGE
-    if args.paths and not result.files_checked and not (args.skip_non_docs or args.consistency):
-        return EXIT_USAGE  # not one of the paths given was a doc: nothing was checked, say so
-    return EXIT_FINDINGS if _fails(kept, args.fail_on) else EXIT_OK
+        code = EXIT_USAGE
+    elif args.paths and not result.files_checked and not (args.skip_non_docs or args.consistency):
+        code = EXIT_USAGE  # not one of the paths given was a doc: nothing was checked, say so
+    else:
+        code = EXIT_FINDINGS if _fails(kept, args.fail_on) else EXIT_OK
+    return Printed(stdout, stderr, code)
 
 
 def _dump(args: argparse.Namespace) -> int:

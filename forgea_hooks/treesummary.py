@@ -16,6 +16,10 @@ counts. It holds while everything the run depended on is as it was, which a reru
 - the existence checks rules made (``path-missing``), asked again;
 - when reports were judged against git (``report-handed-off``), the commit the base names.
 
+The report the command printed from that result is kept beside it (``Printed``, one per record: the
+last options it was printed with). A rerun with the same printing options writes it out again and
+decodes nothing; another format, colour or selection decodes the findings and renders them.
+
 Folders the walk skips (``node_modules``, ``vendor``) are not watched for new files. A record is not
 written when any of these files changed within the last two seconds: a write in the same clock tick
 would keep its mtime (``resultcache.RACY_NS``). The file is the checkout's, so hostile: read through
@@ -40,7 +44,9 @@ from forgea_hooks.findings import Finding, Fix, Severity
 from forgea_hooks.gitprobe import maybe_in_git
 from forgea_hooks.outcome import CheckOptions, CheckResult
 
-FORMAT = 1
+# 2: the record is two lines, what it depends on and then its result, so that a replay of the
+# printed report checks the first and never parses the second.
+FORMAT = 2
 # As the result cache's: an mtime this recent may not change on a write in the same clock tick.
 RACY_NS = 2_000_000_000
 # A record holds findings, not per-file entries: tens of thousands of findings are a few megabytes.
@@ -63,6 +69,20 @@ def file_name(options: CheckOptions) -> str:
     # JSON output asks for fixes and text output does not: each keeps its own record, so that
     # alternating the two does not throw the other's away.
     return "tree-fixes.json" if options.fixes else "tree.json"
+
+
+def printed_name(options: CheckOptions) -> str:
+    return file_name(options).replace(".json", "-printed.json")
+
+
+class Printed:
+    """What the command printed from a result: its standard output, its standard error lines, and
+    its exit code. Kept as the command made it; the secret scrubber still sees it on its way out."""
+
+    def __init__(self, stdout: str, stderr: list[str], code: int) -> None:
+        self.stdout = stdout
+        self.stderr = stderr
+        self.code = code
 
 
 def code_fingerprint(package: str) -> list[str]:
@@ -216,6 +236,11 @@ class Snapshot:
 
     def __init__(self, options: CheckOptions, root: str, cwd: str, taken: int) -> None:
         self.options = options
+        # The key of the record that holds for this tree, once a replay checked it or a run wrote it:
+        # only then may a printed report be kept or shown.
+        self.held: str | None = None
+        self._checked: _Record | None = None
+        self._read_once = False
         self.taken = taken
         self.root = root
         self.cwd = cwd
@@ -242,6 +267,50 @@ class Snapshot:
 
     def replay(self) -> CheckResult | None:
         """The stored result of this run, when everything it depended on is unchanged."""
+        record = self._holding_record()
+        if record is None:
+            return None
+        # Decoded last: a run that is not replayed does not pay for its findings.
+        try:
+            return _decode_result(json.loads(record.result))
+        except (KeyError, IndexError, TypeError, ValueError, RecursionError):
+            return None  # another shape (a hand edit): the run goes the long way
+
+    def replay_printed(self, printing: str) -> Printed | None:
+        """The report printed from the held record with the same printing options (``printing``:
+        the command's own spelling of them), when there is one."""
+        record = self._holding_record()
+        if record is None:
+            return None
+        folder = os.path.join(self.root, CACHE_DIR)
+        try:
+            head, _, stdout = safefs.read_text(folder, printed_name(self.options), MAX_BYTES).partition("\n")
+            data = json.loads(head)
+        except (safefs.Refused, ValueError, RecursionError):
+            return None
+        if type(data) is not dict or data.get("format") != FORMAT or data.get("record") != record.key:
+            return None
+        stderr, code = _strings(data.get("stderr")), data.get("code")
+        if data.get("printing") != printing or stderr is None or type(code) is not int:
+            return None
+        return Printed(stdout, stderr, code)
+
+    def keep_printed(self, printing: str, printed: Printed) -> None:
+        """Keep the report printed from the held record; without a held record, nothing."""
+        if self.held is None:
+            return
+        head = {"format": FORMAT, "record": self.held, "printing": printing, "stderr": printed.stderr}
+        head["code"] = printed.code
+        # The head on the first line, the standard output as it is after it: read without parsing.
+        path = os.path.join(self.root, CACHE_DIR, printed_name(self.options))
+        with contextlib.suppress(OSError):
+            safefs.write_cache(self.root, path, f"{_compact(head)}\n{printed.stdout}")
+
+    def _holding_record(self) -> _Record | None:
+        """The record of this run, read and checked once, when everything it depended on is unchanged."""
+        if self._read_once:
+            return self._checked
+        self._read_once = True
         record = _read(self.root, file_name(self.options))
         if record is None or self.key(record.dependencies)[0] != record.key:
             return None
@@ -250,11 +319,9 @@ class Snapshot:
                 return None
         if record.git is not None and git_state(self.root, self.options.handoff_base) != record.git:
             return None
-        # Decoded last: a run that is not replayed does not pay for its findings.
-        try:
-            return _decode_result(record.result)
-        except (KeyError, IndexError, TypeError, ValueError):
-            return None  # another shape (a hand edit): the run goes the long way
+        self._checked = record
+        self.held = record.key
+        return record
 
     def recordable(self) -> bool:
         """False when a doc or a root file changed too recently to trust its mtime: the run then
@@ -269,18 +336,19 @@ class Snapshot:
         key, newest = self.key(dependencies)
         if self.taken - newest <= RACY_NS:
             return
-        payload = {
-            "format": FORMAT,
-            "key": key,
-            "dependencies": list(dependencies),
-            "probes": sorted(set(probes)),
-            "git": git,
-            "result": _encode(result),
-        }
+        head = {"format": FORMAT, "key": key, "dependencies": list(dependencies), "probes": sorted(set(probes))}
+        head["git"] = git
+        # JSON escapes every line break inside its strings: the first line break ends the head.
+        text = "\n".join(_compact(part) for part in (head, _encode(result)))
         path = os.path.join(self.root, CACHE_DIR, file_name(self.options))
         # Refused is an OSError too: where it cannot be written, the next run goes the long way.
         with contextlib.suppress(OSError):
-            safefs.write_cache(self.root, path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+            if safefs.write_cache(self.root, path, text):
+                self.held = key
+
+
+def _compact(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def git_state(root: str, base: str) -> str:
@@ -306,10 +374,10 @@ def git_state(root: str, base: str) -> str:
 
 
 class _Record:
-    """A record's key and what it was computed from; its result as read, not yet checked."""
+    """A record's key and what it was computed from; its result's JSON as read, not yet parsed."""
 
     def __init__(
-        self, key: str, dependencies: list[str], probes: list[tuple[str, bool]], git: str | None, result: Any
+        self, key: str, dependencies: list[str], probes: list[tuple[str, bool]], git: str | None, result: str
     ) -> None:
         self.key = key
         self.dependencies = dependencies
@@ -322,16 +390,17 @@ def _read(root: str, name: str) -> _Record | None:
     folder = os.path.join(root, CACHE_DIR)
     try:
         safefs.cache_folder(root, folder)
-        data = json.loads(safefs.read_text(folder, name, MAX_BYTES))
+        head, _, result = safefs.read_text(folder, name, MAX_BYTES).partition("\n")
+        data = json.loads(head)
     except (safefs.Refused, ValueError, RecursionError):
         return None
     try:
-        return _decode(data)
+        return _decode(data, result)
     except (KeyError, IndexError, TypeError, ValueError):
         return None  # another shape (an older format, a hand edit): the run goes the long way
 
 
-def _decode(data: Any) -> _Record | None:
+def _decode(data: Any, result: str) -> _Record | None:
     if type(data) is not dict or data.get("format") != FORMAT:
         return None
     key, dependencies, probes, git = data["key"], data["dependencies"], data["probes"], data["git"]
@@ -344,10 +413,10 @@ def _decode(data: Any) -> _Record | None:
         if type(row) is not list or len(row) != 2 or type(row[0]) is not str or type(row[1]) is not bool:
             return None
         checked_probes.append((row[0], row[1]))
-    return _Record(key, dependencies, checked_probes, git, data["result"])
+    return _Record(key, dependencies, checked_probes, git, result)
 
 
-def _strings(value: Any) -> list[str] | None:
+def _strings(value: object) -> list[str] | None:
     if type(value) is not list or any(type(item) is not str for item in value):
         return None
     return value

@@ -8,6 +8,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,18 @@ RECORD = Path(".forgea-hooks-cache/tree.json")
 # JSON output asks for fixes: its runs keep their own record.
 JSON_RECORD = Path(".forgea-hooks-cache/tree-fixes.json")
 HOUR_AGO = time.time() - 3600
+
+
+def read_record(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A record's two lines: what it depends on, and its result."""
+    head, result = path.read_text().split("\n")
+    return json.loads(head), json.loads(result)
+
+
+def write_record(path: Path, head: dict[str, Any], result: dict[str, Any]) -> None:
+    path.write_text(f"{json.dumps(head)}\n{json.dumps(result)}")
+    # The report printed from the record as it was would be shown without reading the result.
+    path.with_name(path.name.replace(".json", "-printed.json")).unlink(missing_ok=True)
 
 
 def age(root: Path) -> None:
@@ -148,11 +161,11 @@ def test_a_probed_path_deleted_is_not_replayed(
     age(root)
     calls = full_runs(monkeypatch)
     cold = run(capsys, ["--format", "json"])
-    record = json.loads((root / JSON_RECORD).read_text())
+    record, result = read_record(root / JSON_RECORD)
     assert record["probes"] == [["docs/official-docs/EPIC-B/prisma-migrations.md", True]]
     # Each probe is asked again: one that no longer holds (here, added by hand) stops the replay.
     record["probes"].append(["docs/official-docs/EPIC-B/schema.prisma", True])
-    (root / JSON_RECORD).write_text(json.dumps(record))
+    write_record(root / JSON_RECORD, record, result)
     assert run(capsys, ["--format", "json"]) == cold
     assert len(calls) == 2
     (root / record["probes"][0][0]).unlink()
@@ -205,8 +218,8 @@ def test_runs_that_are_not_whole_tree_and_offline_neither_read_nor_write_one(
 HOSTILE = [
     "{ not json",
     "[]",
-    '{"format": 1}',
-    '{"format": 1, "key": 5, "dependencies": [], "probes": [], "git": null, "result": {}}',
+    '{"format": 2}',
+    '{"format": 2, "key": 5, "dependencies": [], "probes": [], "git": null}\n{}',
     "nested",
 ]
 
@@ -216,7 +229,7 @@ def test_a_hostile_record_is_never_trusted_and_never_fails_a_run(
     tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, content: str
 ) -> None:
     cold = run(capsys, ["--format", "json"])
-    record = json.loads((tree / JSON_RECORD).read_text())
+    record, result = read_record(tree / JSON_RECORD)
     if content == "nested":
         content = "[" * 100_000 + "]" * 100_000
     (tree / JSON_RECORD).write_text(content)
@@ -224,8 +237,8 @@ def test_a_hostile_record_is_never_trusted_and_never_fails_a_run(
     assert run(capsys, ["--format", "json"]) == cold
     assert len(calls) == 1
     # A record with its key intact but a finding's index outside the string table: refused too.
-    record["result"]["findings"][0] = 10**9
-    (tree / JSON_RECORD).write_text(json.dumps(record))
+    result["findings"][0] = 10**9
+    write_record(tree / JSON_RECORD, record, result)
     assert run(capsys, ["--format", "json"]) == cold
     assert len(calls) == 2
 
@@ -241,6 +254,98 @@ def test_a_record_is_not_read_through_a_link(
     assert run(capsys, []) == cold
     assert len(calls) == 1
     assert not (tree / RECORD).is_symlink(), "the write replaces the link, never writes through it"
+
+
+PRINTED = Path(".forgea-hooks-cache/tree-printed.json")
+
+
+def decodes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Each time a replay decoded the record's findings."""
+    calls: list[int] = []
+    real = treesummary._decode_result
+
+    def spy(data: Any) -> CheckResult | None:
+        calls.append(1)
+        return real(data)
+
+    monkeypatch.setattr(treesummary, "_decode_result", spy)
+    return calls
+
+
+def test_a_report_printed_the_same_way_is_shown_without_decoding_the_findings(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls, decoded = full_runs(monkeypatch), decodes(monkeypatch)
+    cold = run(capsys, [])
+    assert "error" in cold[1] and cold[0] == 1
+    assert run(capsys, []) == cold
+    assert (len(calls), len(decoded)) == (1, 0)
+    # Printed another way, the findings are decoded and rendered; that way is then the one kept.
+    github = run(capsys, ["--format", "github"])
+    assert github == run(capsys, ["--format", "github", "--no-cache"])
+    assert (len(calls), len(decoded)) == (2, 1)
+    assert run(capsys, ["--format", "github"]) == github
+    assert len(decoded) == 1
+    assert run(capsys, []) == cold
+    assert run(capsys, ["--fail-on", "never"])[0] == 0
+    assert len(decoded) == 3
+
+
+def test_a_report_printed_from_another_record_is_not_shown(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = run(capsys, [])
+    stale = (tree / PRINTED).read_text()
+    CHANGES["a doc edited"](tree)
+    age(tree)
+    after = run(capsys, [])
+    assert after != before
+    (tree / PRINTED).write_text(stale)
+    assert run(capsys, []) == after
+
+
+def read_printed(path: Path) -> tuple[dict[str, Any], str]:
+    head, _, stdout = path.read_text().partition("\n")
+    return json.loads(head), stdout
+
+
+def hostile_printed(kept: dict[str, Any], outside: Path) -> dict[str, str]:
+    forged = json.dumps({**kept, "stderr": ["forged"], "code": 0}) + "\nforged\n"
+    return {
+        "not json": "{ nope\nforged\n",
+        "nested": "[" * 100_000 + "]" * 100_000,
+        "a list": "[]\nforged\n",
+        "no head": "forged\n",
+        "stderr a string": json.dumps({**kept, "stderr": "forged"}) + "\nforged\n",
+        "stderr of numbers": json.dumps({**kept, "stderr": [1, 2]}) + "\nforged\n",
+        "code a string": json.dumps({**kept, "code": "0"}) + "\nforged\n",
+        "another record": forged.replace(kept.get("record", "-"), "0" * 32),
+        "printed another way": json.dumps({**kept, "printing": "('json',)"}) + "\nforged\n",
+        "an older format": json.dumps({**kept, "format": 1}) + "\nforged\n",
+        "a link to a forged one": str(outside),
+    }
+
+
+@pytest.mark.parametrize("case", list(hostile_printed({}, Path())))
+def test_a_hostile_printed_report_is_never_shown(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    cold = run(capsys, [])
+    kept, _ = read_printed(tree / PRINTED)
+    outside = tmp_path / "forged.json"
+    outside.write_text(json.dumps({**kept, "stderr": ["forged"], "code": 0}) + "\nforged\n")
+    content = hostile_printed(kept, outside)[case]
+    (tree / PRINTED).unlink()
+    if case.startswith("a link"):
+        (tree / PRINTED).symlink_to(content)
+    else:
+        (tree / PRINTED).write_text(content)
+    assert run(capsys, []) == cold
+    # The forged copy is sound but for its story: the same bytes where they belong are shown,
+    # so each case above was refused for what it changed.
+    (tree / PRINTED).unlink()
+    (tree / PRINTED).write_text(outside.read_text())
+    assert run(capsys, []) == (0, "forged\n", "forged\n")
 
 
 def test_the_walk_meets_what_os_walk_meets(tree: Path) -> None:
