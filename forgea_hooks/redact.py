@@ -85,18 +85,24 @@ def add_mask(value: str, stream: TextIO | None = None) -> None:
 def scrub(text: str, environ: Mapping[str, str] | None = None) -> str:
     """``text`` with every secret, in any escaped spelling, replaced by ``***``, and every lone
     surrogate by U+FFFD. The last step of every output writer."""
-    # Lone surrogates are the only code points UTF-8 cannot encode: the codec (C, a few ms on a
-    # whole-tree report) finds whether there is one much faster than the pattern would.
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = _SURROGATES.sub("\ufffd", text)
+    text = without_surrogates(text)
     # No escaper of ours rewrites letters or digits, so a secret in any spelling holds its longest
     # alphanumeric run as it is: a plain substring test (C speed) rules most secrets out before
     # the pattern, which costs a second on a 5 MB report, is run at all.
     present = tuple(secret for secret in secrets(environ) if _anchor(secret) in text)
     pattern = _pattern(present)
     return text if pattern is None else pattern.sub(MASK, text)
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD, as every output shows it."""
+    # Lone surrogates are the only code points UTF-8 cannot encode: the codec (C, a few ms on a
+    # whole-tree report) finds whether there is one much faster than the pattern would.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", text)
+    return text
 
 
 @functools.lru_cache(maxsize=64)

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any
 
-from forgea_hooks import __version__, safefs
+from forgea_hooks import __version__, redact, safefs
 from forgea_hooks.config import ALWAYS_SKIPPED, CACHE_DIR
 from forgea_hooks.findings import Finding, Fix, Severity
 from forgea_hooks.gitprobe import maybe_in_git
@@ -299,12 +299,14 @@ class Snapshot:
         """Keep the report printed from the held record; without a held record, nothing."""
         if self.held is None:
             return
-        head = {"format": FORMAT, "record": self.held, "printing": printing, "stderr": printed.stderr}
-        head["code"] = printed.code
+        # Lone surrogates (a file name that is not UTF-8, an escape in a doc) as the output shows
+        # them: a file cannot hold them, and shown again they must be the same bytes.
+        stderr = [redact.without_surrogates(line) for line in printed.stderr]
+        head = {"format": FORMAT, "record": self.held, "printing": printing, "stderr": stderr, "code": printed.code}
         # The head on the first line, the standard output as it is after it: read without parsing.
         path = os.path.join(self.root, CACHE_DIR, printed_name(self.options))
         with contextlib.suppress(OSError):
-            safefs.write_cache(self.root, path, f"{_compact(head)}\n{printed.stdout}")
+            safefs.write_cache(self.root, path, f"{_compact(head)}\n{redact.without_surrogates(printed.stdout)}")
 
     def _holding_record(self) -> _Record | None:
         """The record of this run, read and checked once, when everything it depended on is unchanged."""

@@ -304,6 +304,20 @@ def test_a_report_printed_from_another_record_is_not_shown(
     assert run(capsys, []) == after
 
 
+def test_a_report_with_lone_surrogates_is_printed_again_the_same(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file name that is not UTF-8 reaches Python as a lone surrogate, and the report quotes it.
+    named = tree / os.fsdecode(b"docs/gatekeeper/C8-b\xff.md")
+    named.write_text((tree / "docs/gatekeeper/C4-billing.md").read_text())
+    age(tree)
+    calls, decoded = full_runs(monkeypatch), decodes(monkeypatch)
+    cold = run(capsys, [])
+    assert "\ufffd" in cold[1]
+    assert run(capsys, []) == cold
+    assert (len(calls), len(decoded)) == (1, 0)
+
+
 def read_printed(path: Path) -> tuple[dict[str, Any], str]:
     head, _, stdout = path.read_text().partition("\n")
     return json.loads(head), stdout
