@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import sys
 import time
@@ -72,6 +73,10 @@ class Checker:
         self.stats: dict[str, os.stat_result | None] = {}
 
     def run(self) -> CheckResult:
+        with _no_cycle_collection():
+            return self._run()
+
+    def _run(self) -> CheckResult:
         # A whole-tree run that can be replayed keeps what it depended on, taken before it reads
         # anything; its walk gives the candidates, and their status for the result cache.
         if not treesummary.replayable(self.options):
@@ -80,30 +85,32 @@ class Checker:
             self.snapshot = treesummary.Snapshot.take(self.options, self.started)
         if self.snapshot is not None:
             self.stats = {relpath: status for _, relpath, status in self.snapshot.walk.files}
-        with _no_cycle_collection():
-            candidates = list(self._candidates())
-            links = self._link_stream() if self.options.links else None
-            outcomes: list[FileOutcome] = []
-            pending: list[_Candidate] = []
-            # Whole-tree runs reuse unchanged files' results; a pre-commit batch of a few changed
-            # files would only pay for reading and rewriting the cache.
-            cache = self._open_cache() if self._caching() else None
-            for candidate in candidates:
-                cached = self._from_cache(cache, candidate) if cache is not None else None
-                if cached is None:
-                    pending.append(candidate)
-                else:
-                    outcomes.append(cached)
-                    if links is not None:
-                        links.add(cached)
-        for outcome in self._check_all(pending):
+        candidates = list(self._candidates())
+        links = self._link_stream() if self.options.links else None
+        outcomes: list[FileOutcome] = []
+        pending: list[_Candidate] = []
+        # Whole-tree runs reuse unchanged files' results; a pre-commit batch of a few changed
+        # files would only pay for reading and rewriting the cache.
+        cache = self._open_cache() if self._caching() else None
+        for candidate in candidates:
+            cached = self._from_cache(cache, candidate) if cache is not None else None
+            if cached is None:
+                pending.append(candidate)
+            else:
+                outcomes.append(cached)
+                if links is not None:
+                    links.add(cached)
+        for outcome, encoded in self._check_all(pending):
             if outcome is None:
                 continue
             outcomes.append(outcome)
             # Stored as results arrive: this process would otherwise wait on the workers, then
             # encode ten thousand entries after them.
             if cache is not None and outcome.digest:
-                cache.store(outcome.relpath, resultcache.with_stat(outcome.to_cache(), outcome.stat))
+                if encoded is None:
+                    cache.store(outcome.relpath, resultcache.with_stat(outcome.to_cache(), outcome.stat))
+                else:
+                    cache.store_encoded(outcome.relpath, encoded)
             if links is not None:
                 links.add(outcome)
         if cache is not None:
@@ -236,23 +243,31 @@ class Checker:
                 stale.append(baseline.stale_finding(entry, self.display(self.root / entry.path), severity))
         return sorted([*result.new, *stale], key=Finding.sort_key), result.baselined
 
-    def _check_all(self, candidates: list[_Candidate]) -> Iterator[FileOutcome | None]:
+    def _check_all(self, candidates: list[_Candidate]) -> Iterator[tuple[FileOutcome | None, str | None]]:
+        """Each candidate's outcome, with its result-cache entry already encoded when a worker
+        process made it."""
         # The CPUs this process may use, which in a container can be fewer than the machine has.
         usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         workers = min(usable, MAX_WORKERS)
         if len(candidates) < PARALLEL_THRESHOLD or workers < 2:
-            yield from (self.check_file(candidate) for candidate in candidates)
+            yield from ((self.check_file(candidate), None) for candidate in candidates)
             return
         # Parsing is pure Python and CPU-bound: a whole-tree run pays for a second process, a
-        # pre-commit batch of a few files does not. Chunks keep the pickling overhead small.
+        # pre-commit batch of a few files does not. Chunks keep the overhead per message small.
         from concurrent.futures import ProcessPoolExecutor
 
         chunks = list(_chunks(candidates, workers))
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=_fork_context(), initializer=_start_worker, initargs=(self.options,)
         ) as pool:
-            for batch in pool.map(_check_chunk, chunks):
-                yield from batch
+            for chunk, encoded in zip(chunks, pool.map(_check_chunk, chunks), strict=True):
+                for candidate, entry in zip(chunk, encoded, strict=True):
+                    if entry is None:
+                        yield None, None
+                    else:
+                        # What a warm run reads back from the cache file is all the run needs.
+                        outcome = FileOutcome.from_cache(json.loads(entry), candidate.display, candidate.relpath)
+                        yield outcome, entry
 
     def check_file(self, candidate: _Candidate) -> FileOutcome | None:
         """What one file says and what is wrong with it; None when it is not a doc of any kind."""
@@ -454,10 +469,12 @@ class Checker:
 
 @contextlib.contextmanager
 def _no_cycle_collection() -> Iterator[None]:
-    """Reading the result cache and decoding its entries makes hundreds of thousands of objects
-    that live until the run ends (entries, findings, pins, outcomes) and no reference cycle: the
-    cycle collector would only scan them again and again, a sixth of a warm run's time. Not paused
-    while docs are parsed: workers inherit the setting."""
+    """Reading the result cache and decoding its entries, or taking the workers' outcomes, makes
+    hundreds of thousands of objects that live until the run ends (entries, findings, pins,
+    outcomes) and no reference cycle: the cycle collector would only scan them again and again, a
+    sixth of a warm run's time and a tenth of a second of a cold run's serial end. Workers, which
+    parse, turn it back on (:func:`_start_worker`); a run checked in this process pauses it (a few
+    hundred docs at most: the objects a cycle would keep are freed when the run ends)."""
     import gc
 
     enabled = gc.isenabled()
@@ -479,15 +496,26 @@ _worker: Checker | None = None
 
 def _start_worker(options: CheckOptions) -> None:
     global _worker  # noqa: PLW0603 - one Checker per worker process, built once
+    import gc
+
+    gc.enable()  # forked while the parent paused it: a worker's objects die with each doc
     from forgea_hooks.documents.markdown import mute_rule_debug_logging
 
     mute_rule_debug_logging()
     _worker = Checker(options)
 
 
-def _check_chunk(chunk: list[_Candidate]) -> list[FileOutcome | None]:
+def _check_chunk(chunk: list[_Candidate]) -> list[str | None]:
+    """Each file's outcome as its result-cache entry's JSON: the worker encodes it once, a string
+    is pickled at the cost of a copy, and the cache file is then written without encoding ten
+    thousand entries in this process after the workers are done."""
     assert _worker is not None
-    return [_worker.check_file(candidate) for candidate in chunk]
+    encoded: list[str | None] = []
+    for candidate in chunk:
+        outcome = _worker.check_file(candidate)
+        entry = None if outcome is None else resultcache.with_stat(outcome.to_cache(), outcome.stat)
+        encoded.append(None if entry is None else resultcache.encode_entry(entry))
+    return encoded
 
 
 PACKAGE_DIR = Path(__file__).parent

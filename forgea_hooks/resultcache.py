@@ -59,7 +59,8 @@ class ResultCache:
         self.context = context
         self.warnings: list[str] = []
         self.entries: dict[str, dict[str, Any]] = {}
-        self.fresh: dict[str, dict[str, Any]] = {}
+        # This run's entries, each already in its JSON spelling (see :func:`encode_entry`).
+        self.fresh: dict[str, str] = {}
         self.existing: dict[str, bool] = {}
         self._loaded_from: tuple[int, int, int] | None = None
         self._load()
@@ -106,7 +107,11 @@ class ResultCache:
         return self.lookup(relpath, str(entry.get("digest")), root)
 
     def store(self, relpath: str, entry: dict[str, Any]) -> None:
-        self.fresh[relpath] = entry
+        self.fresh[relpath] = encode_entry(entry)
+
+    def store_encoded(self, relpath: str, text: str) -> None:
+        """Store an entry :func:`encode_entry` wrote (a worker process's: saving then encodes nothing)."""
+        self.fresh[relpath] = text
 
     def save(self, keep_only: set[str] | None = None) -> None:
         """Merge this run's entries into the file; ``keep_only`` drops entries of files now gone."""
@@ -117,16 +122,26 @@ class ResultCache:
             # run read it; when nobody has, what was read is what is there, without a second parse.
             unchanged = self._loaded_from is not None and _identity(self.path) == self._loaded_from
             on_disk = self.entries if unchanged else ResultCache(self.folder, self.context, self.root).entries
-            merged = {**on_disk, **self.fresh}
-            if keep_only is not None:
-                merged = {path: entry for path, entry in merged.items() if path in keep_only}
-            payload = json.dumps({"context": self.context, "entries": merged}, separators=(",", ":"))
+            kept = {
+                path: encode_entry(entry)
+                for path, entry in on_disk.items()
+                if path not in self.fresh and (keep_only is None or path in keep_only)
+            }
+            kept.update((path, text) for path, text in self.fresh.items() if keep_only is None or path in keep_only)
+            # The file's JSON put together from its entries' own, each encoded once, where it was made.
+            entries = ",".join(f"{json.dumps(path)}:{text}" for path, text in kept.items())
+            payload = f'{{"context":{json.dumps(self.context)},"entries":{{{entries}}}}}'
             # A .gitignore someone deleted comes back: the folder is ours.
             safefs.write_cache(self.root, self.path, payload)
         except safefs.Refused as refused:
             self.warnings.append(f"The result cache {self.path} was not written: it {refused.reason}.")
         except OSError:
             return  # the next run is simply uncached
+
+
+def encode_entry(entry: dict[str, Any]) -> str:
+    """An entry's JSON as the cache file holds it (ASCII: a lone surrogate is written as its escape)."""
+    return json.dumps(entry, separators=(",", ":"))
 
 
 def valid_entry(entry: Any) -> bool:

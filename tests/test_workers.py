@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import os
 import shutil
 from pathlib import Path
@@ -42,6 +43,8 @@ def test_workers_find_what_one_process_finds(
     argv = ["check", "--format", "json"] + ([] if cache else ["--no-cache"])
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     _, alone = run_json(capsys, argv)
+    cache_file = root / ".forgea-hooks-cache" / "check.json"
+    kept_alone = json.loads(cache_file.read_text()) if cache else None
     shutil.rmtree(root / ".forgea-hooks-cache", ignore_errors=True)
     assert not _CountingPool.started
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _CountingPool)
@@ -50,6 +53,15 @@ def test_workers_find_what_one_process_finds(
     assert _CountingPool.started.pop() == 2
     assert pooled == alone
     assert pooled["summary"]["files"] >= api.PARALLEL_THRESHOLD and pooled["summary"]["findings"] > 0
+    if cache:
+        # The workers encode the result cache's entries themselves: the file must hold what a
+        # single process writes.
+        kept_pooled = json.loads(cache_file.read_text())
+        assert kept_alone is not None and kept_pooled.keys() == kept_alone.keys()
+        assert kept_pooled["context"] == kept_alone["context"]
+        assert kept_pooled["entries"] == kept_alone["entries"]
+    else:
+        assert not cache_file.exists()
 
 
 def test_chunks_cover_every_file_in_order_and_shrink_towards_the_end() -> None:
