@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from forgea_hooks import resultcache, rules, treesummary
-from forgea_hooks.config import ALWAYS_SKIPPED, BASELINE_FILE, CACHE_DIR, Config, ConfigError, load
+from forgea_hooks.config import BASELINE_FILE, CACHE_DIR, Config, ConfigError, load
 from forgea_hooks.documents import kinds
 from forgea_hooks.documents.source import Unreadable, read_source, read_text
 from forgea_hooks.findings import Finding
@@ -434,7 +434,7 @@ class Checker:
             if self.snapshot is not None:
                 yield from ((found, relpath, None) for found, relpath, _ in self.snapshot.walk.files)
                 return
-            for found, relpath in _walk(self.root, self.root):
+            for found, relpath, _ in treesummary.walk(str(self.root)).files:
                 yield found, relpath, None
             return
         for given in self.options.paths:
@@ -443,7 +443,10 @@ class Checker:
                 path = self.cwd / path
             if path.is_dir() and not path.name.endswith(".md"):
                 self.given.setdefault(given, (True, []))
-                for found, relpath in _walk(path.resolve(), self.root):
+                top = path.resolve()
+                # Files below a folder outside the root are known by their absolute paths.
+                prefix = self.relpath(top) if top != self.root else ""
+                for found, relpath, _ in treesummary.walk(str(top), prefix and f"{prefix}/").files:
                     yield found, relpath, given
             elif path.exists() or path.is_symlink():
                 self.given.setdefault(given, (False, []))
@@ -542,21 +545,6 @@ def _fork_context() -> BaseContext | None:
     import multiprocessing
 
     return multiprocessing.get_context("fork") if sys.platform == "linux" else None
-
-
-def _walk(top: Path, root: Path) -> Iterator[tuple[str, str]]:
-    """Every .md file below ``top`` with its path relative to ``root``, skipping folders no doc lives
-    in, without following links."""
-    root_text = str(root).rstrip(os.sep) + os.sep
-    for folder, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(name for name in dirnames if name not in ALWAYS_SKIPPED)
-        inside = (folder + os.sep).startswith(root_text)
-        base = (folder + os.sep)[len(root_text) :].replace(os.sep, "/") if inside else None
-        names = [name for name in sorted(filenames) if name.endswith(".md")]
-        names += [name for name in dirnames if name.endswith(".md")]
-        for name in names:
-            path = os.path.join(folder, name)
-            yield path, (base + name if base is not None else Path(path).as_posix())
 
 
 def run_check(options: CheckOptions, snapshot: treesummary.Snapshot | None = None) -> CheckResult:

@@ -121,16 +121,18 @@ class Walk:
         self.newest = newest
 
 
-def walk(root: str) -> Walk:
-    """Every ``.md`` below ``root`` (files, and folders so named, as ``os.walk`` lists them: names
+def walk(top: str, prefix: str = "") -> Walk:
+    """Every ``.md`` below ``top`` (files, and folders so named, as ``os.walk`` lists them: names
     sorted, files first), skipping ALWAYS_SKIPPED, without following links; with each file's status
-    and each walked folder's mtime for the signature. A replay's walk of ten thousand docs: one
-    pass over each folder's entries, no call per entry but the stat a file needs."""
+    and each walked folder's mtime for the signature. Each file's relative path is ``prefix`` (the
+    top's own path relative to the root, with its slash; empty for the root) and its path below
+    the top. A replay's walk of ten thousand docs: one pass over each folder's entries, no call
+    per entry but the stat a file needs."""
     files: list[tuple[str, str, os.stat_result | None]] = []
     rows: list[str] = []
     add_file, add_row = files.append, rows.append
     newest = 0
-    stack = [(root, "")]
+    stack = [(top, prefix)]
     while stack:
         folder, base = stack.pop()
         try:
@@ -139,7 +141,7 @@ def walk(root: str) -> Walk:
             folder_mtime = os.stat(folder).st_mtime_ns
         except OSError:
             continue
-        if base:  # the root's own entries are _root_rows', so that making the cache folder changes nothing
+        if base != prefix:  # the root's own entries are _root_rows', so that making the cache folder changes nothing
             add_row(f"{base}\0{folder_mtime}")
             newest = max(newest, folder_mtime)
         subfolders: list[os.DirEntry[str]] = []

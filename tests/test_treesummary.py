@@ -370,5 +370,16 @@ def test_the_walk_meets_what_os_walk_meets(tree: Path) -> None:
     (tree / "docs/link.md").symlink_to(tree / "docs/official-docs-registry.md")
     (tree / "docs/dangling.md").symlink_to(tree / "nowhere.md")
     (tree / "docs/folder-link").symlink_to(tree / "docs/tasks")
+    expected = []
+    for folder, folders, names in os.walk(tree):
+        folders[:] = sorted(name for name in folders if name != "node_modules")
+        base = os.path.relpath(folder, tree).replace(os.sep, "/")
+        listed = [name for name in sorted(names) if name.endswith(".md")]
+        for name in listed + [name for name in folders if name.endswith(".md")]:
+            expected.append((os.path.join(folder, name), name if base == "." else f"{base}/{name}"))
     walked = [(path, relpath) for path, relpath, _ in treesummary.walk(str(tree)).files]
-    assert walked == list(forgea_hooks.api._walk(tree, tree))
+    assert walked == expected
+    assert ("docs/folder-link" not in {relpath for _, relpath in walked}) and len(walked) > 10
+    # Below a folder, each path is known from the root all the same.
+    below = treesummary.walk(str(tree / "docs/tasks"), "docs/tasks/").files
+    assert [(path, relpath) for path, relpath, _ in below] == [row for row in expected if "/tasks/" in row[0]]
