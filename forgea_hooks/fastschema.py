@@ -52,6 +52,10 @@ SAME_IN_BOTH = frozenset(
         "maxContains",
         "minProperties",
         "maxProperties",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
         "dependentRequired",
         "properties",
         "additionalProperties",
@@ -79,6 +83,7 @@ SAME_IN_BOTH = frozenset(
         "writeOnly",
     }
 )
+_BOUNDS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"})
 _SUBSCHEMA = frozenset({"additionalProperties", "propertyNames", "items", "contains", "not", "if", "then", "else"})
 _SUBSCHEMA_LIST = frozenset({"prefixItems", "allOf", "anyOf", "oneOf"})
 _SUBSCHEMA_MAP = frozenset({"properties", "$defs"})
@@ -137,6 +142,9 @@ def portable(schema: Any, *, top: bool = False) -> bool:
         if keyword == "$id" and not top:
             return False
         if keyword == "pattern" and not isinstance(value, str):
+            return False
+        # Bounds compared with integers only: both compare those exactly (plain_json keeps floats out).
+        if keyword in _BOUNDS and (type(value) is not int or not -_I64 <= value < _I64):
             return False
         if keyword in _SUBSCHEMA and not portable(value):
             return False

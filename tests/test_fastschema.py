@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from forgea_hooks import fastschema
+from forgea_hooks import config, fastschema
 from forgea_hooks.documents.markdown import parse
 from forgea_hooks.findings import KINDS
 from forgea_hooks.schemas import validator_for
@@ -134,6 +134,80 @@ def test_only_plain_json_instances_take_the_fast_path() -> None:
     assert fastschema.plain_json({"a": [1, "x", None, True, {"b": -(2**63)}]})
     for odd in (1.5, 2**63, (1,), {1: "a"}, b"x", {"a": {2}}):
         assert not fastschema.plain_json({"a": odd})
+
+
+# Every key the config schema knows, each with a valid value: mutations break it one place at a time.
+FULL_CONFIG: dict[str, Any] = {
+    "kinds": {
+        kind: {"paths": ["docs/**/*.md"], "sniff": True, "schema": "schemas/x.json"}
+        for kind in ("registry", "official-doc", "task", "gatekeeper-report")
+    },
+    "exclude": ["docs/archive/**"],
+    "fix": {"version-segments": {"docs.example.invalid": "v{major}.{minor}"}},
+    "baseline": ".forgea-hooks-baseline.json",
+    "rules": {"pin-unknown": "warning", "path-missing": {"task": "off", "gatekeeper-report": "error"}, "x": False},
+    "technologies": {
+        "Prisma": {
+            "aliases": ["prisma orm"],
+            "official-domains": ["prisma.io"],
+            "unversioned-docs": False,
+            "packages": {source: ["prisma"] for source in ("npm", "pypi", "image", "terraform", "go", "cargo", "gem")},
+            "release-data": {"endoflife": "prisma"},
+        },
+        "Next.js": {"release-data": {"github": "vercel/next.js"}},
+        "Legacy": {"release-data": False},
+    },
+    "links": {
+        "max-in-flight": 16,
+        "per-host": 4,
+        "timeout": {"connect": 5, "read": 10, "total": 30, "budget": 300},
+        "retries": 2,
+        "accept": ["200", "300-399"],
+        "exclude": ["^https://internal\\."],
+        "cache": {"path": ".forgea-hooks-cache/links.json", "ttl": "1d"},
+        "allow-private": False,
+        "check-fragments": True,
+        "max-body": 1048576,
+    },
+    "online": {"sources": {"endoflife": "https://eol.invalid/api"}, "cache": {"ttl": 3600}},
+}
+
+
+def bounds(instance: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The config with each integer of ``links`` just inside and just outside its bounds."""
+    for key, values in {
+        "max-in-flight": (0, 1, 1024, 1025),
+        "per-host": (0, 1, 256, 257),
+        "retries": (-1, 0, 10, 11),
+        "max-body": (1023, 1024),
+    }.items():
+        for value in values:
+            yield {**instance, "links": {**instance["links"], key: value}}
+    for value in (-1, 0, 1):
+        yield {**instance, "links": {**instance["links"], "timeout": {"read": value}}}
+
+
+@rs_installed
+def test_configs_get_the_same_verdict() -> None:
+    verdicts()  # skips where jsonschema-rs is off
+    from jsonschema import Draft202012Validator
+
+    verdict = config._fast_verdict()
+    assert verdict is not None, "the config schema does not take the fast path"
+    validator = Draft202012Validator(config._schema())
+    assert validator.is_valid(FULL_CONFIG)
+    instances = [FULL_CONFIG, *mutations(FULL_CONFIG, most=3000), *bounds(FULL_CONFIG)]
+    compared = [instance for instance in instances if fastschema.plain_json(instance)]
+    valid = sum(validator.is_valid(instance) for instance in compared)
+    assert len(compared) > 300 and 10 < valid < len(compared) - 10, "too few of each verdict to compare"
+    assert [json.dumps(i)[:300] for i in compared if verdict(i) != validator.is_valid(i)] == []
+
+
+def test_bounds_take_the_fast_path_only_as_integers() -> None:
+    assert fastschema.portable({"properties": {"a": {"minimum": 1, "exclusiveMaximum": 10}}}, top=True)
+    assert not fastschema.portable({"properties": {"a": {"minimum": 0.5}}}, top=True)
+    assert not fastschema.portable({"properties": {"a": {"maximum": True}}}, top=True)
+    assert not fastschema.portable({"properties": {"a": {"maximum": 2**64}}}, top=True)
 
 
 def run(args: list[str], cwd: Path, *, blocked: bool) -> subprocess.CompletedProcess[str]:

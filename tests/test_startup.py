@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from forgea_hooks.cli import COMMANDS, _command_named, _parser
+from tests import fresh
 from tests.conftest import REPO, TREES, copy_tree
 
 # Modules an offline check of a few docs has no use for: the network (requests, the link checker,
@@ -94,6 +95,21 @@ def test_a_check_of_valid_docs_leaves_python_jsonschema_unimported(tmp_path: Pat
     assert code == 0
     assert "jsonschema_rs" in modules and "forgea_hooks.rules.structure" in modules
     assert _jsonschema(modules) == set()
+
+
+@needs_rs
+def test_a_valid_config_leaves_python_jsonschema_unimported(tmp_path: Path) -> None:
+    """Most repositories have a config: jsonschema-rs calls it valid, as it does the docs."""
+    root = copy_tree(TREES["valid"], tmp_path / "tree")
+    (root / ".forgea-hooks.yaml").write_text("rules:\n  pin-unknown: warning\nlinks:\n  retries: 2\n")
+    docs = sorted(path.relative_to(root).as_posix() for path in (root / "docs").rglob("*.md"))
+    code, modules = imported_by_a_check(root, *docs)
+    assert code == 0 and "forgea_hooks.config" in modules
+    assert _jsonschema(modules) == set()
+    # A config it does not call valid is still explained by python-jsonschema.
+    (root / ".forgea-hooks.yaml").write_text("links:\n  retries: 11\n")
+    done = fresh.cli(["check", *docs], root)
+    assert done.returncode == 2 and "'links.retries'" in done.stderr and "10" in done.stderr, done.stderr
 
 
 @needs_rs
