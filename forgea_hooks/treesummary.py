@@ -57,6 +57,9 @@ _GIT_TIMEOUT = 60
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _LEVELS = {severity.value: severity for severity in Severity}
 _BY_NAME = attrgetter("name")
+# Where scandir takes an open folder (not Windows), the walk lists each folder through one.
+_BY_HANDLE = os.scandir in os.supports_fd
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def replayable(options: CheckOptions) -> bool:
@@ -111,39 +114,47 @@ def code_fingerprint(package: str) -> list[str]:
 
 
 class Walk:
-    """The Markdown files below the root in the order a whole-tree run checks them, each with its
-    status (None for a dangling link), and the rows of the tree's signature."""
+    """The Markdown files below a folder in the order a whole-tree run checks them, each with its
+    status (None for a dangling link), and what the tree's signature is made of: a row per walked
+    folder and file, and each file's size, mtime and inode (see :func:`walk`)."""
 
     # A plain class: a dataclass costs a replay its creation at import.
-    def __init__(self, files: list[tuple[str, str, os.stat_result | None]], rows: list[str], newest: int) -> None:
-        self.files = files
-        self.rows = rows
-        self.newest = newest
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.files: list[tuple[str, str, os.stat_result | None]] = []
+        self.rows: list[str] = []
+        self.numbers: list[int] = []
+        self.newest = 0
+        self._stack: list[tuple[str, str]] = []
 
+    def run(self, top: str) -> Walk:
+        self._stack.append((top, self.prefix))
+        while self._stack:
+            folder, base = self._stack.pop()
+            try:
+                # Listed through the folder opened once where the platform can: each entry's stat
+                # is then one fstatat from it, not a lookup of its whole path again.
+                handle = os.open(folder, _FOLDER_FLAGS) if _BY_HANDLE else None
+            except OSError:
+                continue
+            try:
+                self._folder(folder, base, handle)
+            finally:
+                if handle is not None:
+                    os.close(handle)
+        return self
 
-def walk(top: str, prefix: str = "") -> Walk:
-    """Every ``.md`` below ``top`` (files, and folders so named, as ``os.walk`` lists them: names
-    sorted, files first), skipping ALWAYS_SKIPPED, without following links; with each file's status
-    and each walked folder's mtime for the signature. Each file's relative path is ``prefix`` (the
-    top's own path relative to the root, with its slash; empty for the root) and its path below
-    the top. A replay's walk of ten thousand docs: one pass over each folder's entries, no call
-    per entry but the stat a file needs."""
-    files: list[tuple[str, str, os.stat_result | None]] = []
-    rows: list[str] = []
-    add_file, add_row = files.append, rows.append
-    newest = 0
-    stack = [(top, prefix)]
-    while stack:
-        folder, base = stack.pop()
+    def _folder(self, folder: str, base: str, handle: int | None) -> None:
         try:
-            with os.scandir(folder) as entries:
+            with os.scandir(folder if handle is None else handle) as entries:
                 listed = sorted(entries, key=_BY_NAME)
-            folder_mtime = os.stat(folder).st_mtime_ns
+            folder_mtime = (os.stat(folder) if handle is None else os.fstat(handle)).st_mtime_ns
         except OSError:
-            continue
-        if base != prefix:  # the root's own entries are _root_rows', so that making the cache folder changes nothing
-            add_row(f"{base}\0{folder_mtime}")
-            newest = max(newest, folder_mtime)
+            return
+        # The root's own entries are _root_rows', so that making the cache folder changes nothing.
+        if base != self.prefix:
+            self.rows.append(f"{base}\0{folder_mtime}")
+            self.newest = max(self.newest, folder_mtime)
         subfolders: list[os.DirEntry[str]] = []
         named: list[os.DirEntry[str]] = []
         named_folders: list[os.DirEntry[str]] = []
@@ -159,26 +170,40 @@ def walk(top: str, prefix: str = "") -> Walk:
                     named_folders.append(entry)
             elif entry.name.endswith(".md"):
                 named.append(entry)
+        inside = folder if folder.endswith(os.sep) else folder + os.sep
+        add_file, add_row, add_numbers = self.files.append, self.rows.append, self.numbers.extend
+        newest = self.newest
         for entry in named + named_folders if named_folders else named:
-            relpath = base + entry.name
+            name = entry.name
+            relpath = base + name
             try:
                 status = entry.stat()
             except OSError:
                 add_row(f"{relpath}\0-")
-                add_file((entry.path, relpath, None))
+                add_file((inside + name, relpath, None))
                 continue
-            mtime = status.st_mtime_ns
-            add_row(f"{relpath}\0{status.st_size}\0{mtime}\0{status.st_ino}")
-            newest = max(newest, mtime)
-            add_file((entry.path, relpath, status))
+            add_row(relpath)
+            add_numbers((status.st_size, status.st_mtime_ns, status.st_ino))
+            newest = max(newest, status.st_mtime_ns)
+            add_file((inside + name, relpath, status))
+        self.newest = newest
         # os.walk's order: each folder before its subfolders, subfolders by name. Links to folders
         # are listed, not walked.
-        stack.extend(
-            (entry.path, f"{base}{entry.name}/")
+        self._stack.extend(
+            (inside + entry.name, f"{base}{entry.name}/")
             for entry in reversed(subfolders)
             if entry.name not in ALWAYS_SKIPPED and not entry.is_symlink()
         )
-    return Walk(files, rows, newest)
+
+
+def walk(top: str, prefix: str = "") -> Walk:
+    """Every ``.md`` below ``top`` (files, and folders so named, as ``os.walk`` lists them: names
+    sorted, files first), skipping ALWAYS_SKIPPED, without following links; with each file's status
+    and each walked folder's mtime for the signature. Each file's relative path is ``prefix`` (the
+    top's own path relative to the root, with its slash; empty for the root) and its path below
+    the top. A replay's walk of ten thousand docs: one pass over each folder's entries, no call
+    per entry but the stat a file needs, made from the open folder."""
+    return Walk(prefix).run(top)
 
 
 def _root_rows(root: str) -> tuple[list[str], int]:
@@ -265,6 +290,7 @@ class Snapshot:
         for part in (head, self.code, self.root_rows, dependency_rows, self.walk.rows):
             hasher.update("\n".join(part).encode("utf-8", "surrogateescape"))
             hasher.update(b"\n\1\n")
+        hasher.update(repr(self.walk.numbers).encode())
         return hasher.hexdigest(), max(newest, self.root_newest, self.walk.newest)
 
     def replay(self) -> CheckResult | None:
