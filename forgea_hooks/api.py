@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from forgea_hooks import resultcache, rules, treesummary
-from forgea_hooks.config import BASELINE_FILE, CACHE_DIR, Config, ConfigError, load
+from forgea_hooks.config import BASELINE_FILE, Config, ConfigError, load
 from forgea_hooks.documents import kinds
 from forgea_hooks.documents.source import Unreadable, read_source, read_text
 from forgea_hooks.findings import Finding
 from forgea_hooks.model import REPORT_HEADING, Document
+from forgea_hooks.options import CACHE_DIR
 from forgea_hooks.outcome import CheckOptions, CheckResult, FileOutcome
 from forgea_hooks.tree import Tree
 from forgea_hooks.views import pin_refs, source_refs

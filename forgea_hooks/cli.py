@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from forgea_hooks import __version__, commands, redact
-from forgea_hooks.findings import KINDS, Finding, Severity
+from forgea_hooks.options import KINDS
 
 if TYPE_CHECKING:
+    from forgea_hooks.findings import Finding, Severity
     from forgea_hooks.outcome import CheckResult
     from forgea_hooks.treesummary import Printed
 
@@ -212,6 +213,8 @@ def use_color(choice: str, stream: object, environ: Mapping[str, str]) -> bool:
 
 
 def _fails(findings: Sequence[Finding], fail_on: str) -> bool:
+    from forgea_hooks.findings import Severity
+
     if fail_on == "never":
         return False
     floor = Severity(fail_on).rank
@@ -245,7 +248,7 @@ def _root_problem(root: Path) -> str | None:
 
 def _check(args: argparse.Namespace) -> int:
     from forgea_hooks import treesummary
-    from forgea_hooks.outcome import CheckOptions
+    from forgea_hooks.options import CheckOptions
 
     if problem := _root_problem(args.root) or _unknown_rules(args):
         print(problem, file=sys.stderr)
@@ -306,6 +309,7 @@ def _printing(args: argparse.Namespace, color: bool) -> str:
 
 
 def _report(args: argparse.Namespace, result: CheckResult, color: bool) -> Printed:
+    from forgea_hooks.findings import Severity
     from forgea_hooks.reporters import counts, render
     from forgea_hooks.treesummary import Printed
 

@@ -19,7 +19,6 @@ from forgea_hooks import fastschema, safefs
 from forgea_hooks.findings import KINDS, Severity
 
 CONFIG_FILE = ".forgea-hooks.yaml"
-CACHE_DIR = ".forgea-hooks-cache"
 BASELINE_FILE = ".forgea-hooks-baseline.json"
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
@@ -29,7 +28,6 @@ DEFAULT_KIND_PATHS: dict[str, tuple[str, ...]] = {
     "task": ("docs/tasks/**/*.md",),
     "gatekeeper-report": ("docs/gatekeeper/**/*.md",),
 }
-ALWAYS_SKIPPED = (".git", "node_modules", "vendor", CACHE_DIR)
 
 
 class ConfigError(Exception):

@@ -5,6 +5,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+# Document kinds: defined with the options, which a replay reads without this module.
+from forgea_hooks.options import KINDS
+
+__all__ = ["KINDS", "Finding", "Fix", "Severity"]
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -17,9 +22,6 @@ class Severity(str, enum.Enum):
 
 
 _RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
-
-# Document kinds, named as in the spec; config keys and severities use these strings.
-KINDS: tuple[str, ...] = ("registry", "official-doc", "task", "gatekeeper-report")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""What a check takes and gives: the options, one file's outcome and the run's result.
+"""What a check takes and gives: the options (``options``), one file's outcome and the run's result.
 
 Plain data below ``api``, ``linkcheck`` and ``rules.consistency``, so that each of them can name
 these types without importing the others.
@@ -7,38 +7,16 @@ these types without importing the others.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forgea_hooks.documents.source import DEFAULT_MAX_BYTES
 from forgea_hooks.findings import Finding, Severity
+from forgea_hooks.options import CheckOptions
 
 if TYPE_CHECKING:
     from forgea_hooks.online.check import OnlineRun
     from forgea_hooks.views import PinRef
 
 __all__ = ["CheckOptions", "CheckResult", "FileOutcome"]
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    paths: tuple[str, ...] = ()
-    root: Path = Path(".")
-    config_file: Path | None = None
-    links: bool = False
-    all_links: bool = False
-    allow_private: bool | None = None
-    check_fragments: bool | None = None
-    cache_path: Path | None = None
-    no_cache: bool = False
-    online: bool = False
-    max_bytes: int = DEFAULT_MAX_BYTES
-    # Report only findings the baseline does not hold; `forgea-hooks baseline` needs them all.
-    use_baseline: bool = True
-    # Attach a Fix to each finding the fix engine can repair (json output, review suggestions).
-    fixes: bool = False
-    # What report-handed-off compares the working tree with: HEAD for commits, the PR's base in the Action.
-    handoff_base: str = "HEAD"
 
 
 @dataclass

@@ -29,20 +29,23 @@ safefs, size-capped, JSON whose every field is checked before use, written by re
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import json
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forgea_hooks import __version__, redact, safefs
-from forgea_hooks.config import ALWAYS_SKIPPED, CACHE_DIR
-from forgea_hooks.findings import Finding, Fix, Severity
 from forgea_hooks.gitprobe import maybe_in_git
-from forgea_hooks.outcome import CheckOptions, CheckResult
+from forgea_hooks.options import ALWAYS_SKIPPED, CACHE_DIR, CheckOptions
+
+if TYPE_CHECKING:
+    # Imported where findings are decoded: a replay of the printed report needs no finding (nor
+    # the dataclasses module, a tenth of its time).
+    from forgea_hooks.findings import Finding, Severity
+    from forgea_hooks.outcome import CheckResult
 
 # 2: the record is two lines, what it depends on and then its result, so that a replay of the
 # printed report checks the first and never parses the second.
@@ -55,7 +58,6 @@ MAX_BYTES = 64 * 1024 * 1024
 _GIT_TIMEOUT = 60
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-_LEVELS = {severity.value: severity for severity in Severity}
 _BY_NAME = attrgetter("name")
 # Where scandir takes an open folder (not Windows), the walk lists each folder through one.
 _BY_HANDLE = os.scandir in os.supports_fd
@@ -491,6 +493,8 @@ def _encode_findings(findings: Iterable[Finding], table: dict[str, int]) -> tupl
 
 
 def _decode_result(data: Any) -> CheckResult | None:
+    from forgea_hooks.outcome import CheckResult
+
     if type(data) is not dict:
         return None
     strings = _strings(data["strings"])
@@ -524,9 +528,14 @@ def _decode_findings(flat: Any, fixes: Any, strings: list[str]) -> list[Finding]
         column = flat[offset::_WIDTH]
         if column and (min(column) < 0 or max(column) >= len(strings)):
             return None
-    if any(strings[index] not in _LEVELS for index in set(flat[4::_WIDTH])):
+    import dataclasses
+
+    from forgea_hooks.findings import Fix, Severity
+
+    named = {severity.value: severity for severity in Severity}
+    if any(strings[index] not in named for index in set(flat[4::_WIDTH])):
         return None
-    levels = [_LEVELS.get(text, Severity.INFO) for text in strings]
+    levels = [named.get(text, Severity.INFO) for text in strings]
     columns = [iter(flat)] * _WIDTH
     make = finding_maker()
     findings = [
@@ -556,6 +565,10 @@ def finding_maker() -> Callable[[str, int, int, str, Severity, str, str], Findin
     this sets the same slots through their descriptors, so the objects are the same (equal, hashed
     alike); the per-file cache decodes its findings with it too. Should Finding's fields change, the
     plain constructor."""
+    import dataclasses
+
+    from forgea_hooks.findings import Finding
+
     if tuple(field.name for field in dataclasses.fields(Finding)) != _FIELDS:
         return Finding
     new = object.__new__

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from forgea_hooks import safefs
-
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+from forgea_hooks.options import DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from forgea_hooks.config import CACHE_DIR
 from forgea_hooks.links.model import parse_duration
+from forgea_hooks.options import CACHE_DIR
 
 SourceKind = Literal["endoflife", "github"]
 
