@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,23 @@ needs_rs = pytest.mark.skipif(
     importlib.util.find_spec("jsonschema_rs") is None or os.environ.get("FORGEA_HOOKS_SCHEMA", "") == "pure",
     reason="jsonschema-rs is not installed or is turned off: python-jsonschema validates every doc",
 )
+
+
+def test_an_unchanged_trees_replay_imports_no_check_machinery(tmp_path: Path) -> None:
+    """The report printed again from the tree's record: no parser, no rule, no finding decoded, and
+    not the dataclasses module either (with inspect and ast, a tenth of the replay's time)."""
+    root = copy_tree(TREES["valid"], tmp_path / "tree")
+    hour_ago = time.time() - 3600  # older than the racy window, or no record is written
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (hour_ago, hour_ago), follow_symlinks=False)
+    first, _ = imported_by_a_check(root)
+    code, modules = imported_by_a_check(root)
+    assert code == first == 0 and "forgea_hooks.treesummary" in modules
+    heavy = {"dataclasses", "forgea_hooks.api", "forgea_hooks.findings", "forgea_hooks.outcome", "forgea_hooks.config"}
+    assert sorted(modules & heavy) == []
+    assert not any(
+        module.startswith(("forgea_hooks.rules", "forgea_hooks.documents", "markdown_it")) for module in modules
+    )
 
 
 @needs_rs
