@@ -74,58 +74,57 @@ class Checker:
         self.stats: dict[str, os.stat_result | None] = {}
 
     def run(self) -> CheckResult:
+        # Paused while this process takes in outcomes and judges them together (see the helper);
+        # running again for the link check and release data, whose HTTP failures leave cycles.
         with _no_cycle_collection():
-            return self._run()
-
-    def _run(self) -> CheckResult:
-        # A whole-tree run that can be replayed keeps what it depended on, taken before it reads
-        # anything; its walk gives the candidates, and their status for the result cache.
-        if not treesummary.replayable(self.options):
-            self.snapshot = None
-        elif self.snapshot is None:
-            self.snapshot = treesummary.Snapshot.take(self.options, self.started)
-        if self.snapshot is not None:
-            self.stats = {relpath: status for _, relpath, status in self.snapshot.walk.files}
-        candidates = list(self._candidates())
-        links = self._link_stream() if self.options.links else None
-        outcomes: list[FileOutcome] = []
-        pending: list[_Candidate] = []
-        # Whole-tree runs reuse unchanged files' results; a pre-commit batch of a few changed
-        # files would only pay for reading and rewriting the cache.
-        cache = self._open_cache() if self._caching() else None
-        for candidate in candidates:
-            cached = self._from_cache(cache, candidate) if cache is not None else None
-            if cached is None:
-                pending.append(candidate)
-            else:
-                outcomes.append(cached)
-                if links is not None:
-                    links.add(cached)
-        for outcome, encoded in self._check_all(pending):
-            if outcome is None:
-                continue
-            outcomes.append(outcome)
-            # Stored as results arrive: this process would otherwise wait on the workers, then
-            # encode ten thousand entries after them.
-            if cache is not None and outcome.digest:
-                if encoded is None:
-                    cache.store(outcome.relpath, resultcache.with_stat(outcome.to_cache(), outcome.stat))
+            # A whole-tree run that can be replayed keeps what it depended on, taken before it reads
+            # anything; its walk gives the candidates, and their status for the result cache.
+            if not treesummary.replayable(self.options):
+                self.snapshot = None
+            elif self.snapshot is None:
+                self.snapshot = treesummary.Snapshot.take(self.options, self.started)
+            if self.snapshot is not None:
+                self.stats = {relpath: status for _, relpath, status in self.snapshot.walk.files}
+            candidates = list(self._candidates())
+            links = self._link_stream() if self.options.links else None
+            outcomes: list[FileOutcome] = []
+            pending: list[_Candidate] = []
+            # Whole-tree runs reuse unchanged files' results; a pre-commit batch of a few changed
+            # files would only pay for reading and rewriting the cache.
+            cache = self._open_cache() if self._caching() else None
+            for candidate in candidates:
+                cached = self._from_cache(cache, candidate) if cache is not None else None
+                if cached is None:
+                    pending.append(candidate)
                 else:
-                    cache.store_encoded(outcome.relpath, encoded)
-            if links is not None:
-                links.add(outcome)
-        if cache is not None:
-            cache.save(keep_only={candidate.relpath for candidate in candidates})
-            self.warnings.extend(cache.warnings)
-        findings = [finding for outcome in outcomes for finding in outcome.findings]
-        whole_tree: list[Finding] = []
-        if not self.options.paths:
-            from forgea_hooks.rules import pins
-            from forgea_hooks.rules.consistency import check_tree
+                    outcomes.append(cached)
+                    if links is not None:
+                        links.add(cached)
+            for outcome, encoded in self._check_all(pending):
+                if outcome is None:
+                    continue
+                outcomes.append(outcome)
+                # Stored as results arrive: this process would otherwise wait on the workers, then
+                # encode ten thousand entries after them.
+                if cache is not None and outcome.digest:
+                    if encoded is None:
+                        cache.store(outcome.relpath, resultcache.with_stat(outcome.to_cache(), outcome.stat))
+                    else:
+                        cache.store_encoded(outcome.relpath, encoded)
+                if links is not None:
+                    links.add(outcome)
+            if cache is not None:
+                cache.save(keep_only={candidate.relpath for candidate in candidates})
+                self.warnings.extend(cache.warnings)
+            findings = [finding for outcome in outcomes for finding in outcome.findings]
+            whole_tree: list[Finding] = []
+            if not self.options.paths:
+                from forgea_hooks.rules import pins
+                from forgea_hooks.rules.consistency import check_tree
 
-            whole_tree = check_tree(outcomes, self.tree.catalog, self.severity)
-            whole_tree.extend(pins.check_tree(outcomes, self.tree.catalog, self.severity))
-            findings.extend(whole_tree)
+                whole_tree = check_tree(outcomes, self.tree.catalog, self.severity)
+                whole_tree.extend(pins.check_tree(outcomes, self.tree.catalog, self.severity))
+                findings.extend(whole_tree)
         if links is not None:
             findings.extend(links.finish(self.warnings))
         online = None
@@ -445,10 +444,12 @@ class Checker:
             if path.is_dir() and not path.name.endswith(".md"):
                 self.given.setdefault(given, (True, []))
                 top = path.resolve()
-                # Files below a folder outside the root are known by their absolute paths.
                 prefix = self.relpath(top) if top != self.root else ""
                 for found, relpath, _ in treesummary.walk(str(top), prefix and f"{prefix}/").files:
-                    yield found, relpath, given
+                    # Files below a folder outside the root are known by their absolute paths,
+                    # but those the root holds (the folder holds the root: `--root site .`) by
+                    # their paths from it, which give them their kinds.
+                    yield found, self.relpath(Path(found)) if relpath.startswith("/") else relpath, given
             elif path.exists() or path.is_symlink():
                 self.given.setdefault(given, (False, []))
                 yield str(path), self.relpath(path), given
@@ -477,8 +478,9 @@ def _no_cycle_collection() -> Iterator[None]:
     hundreds of thousands of objects that live until the run ends (entries, findings, pins,
     outcomes) and no reference cycle: the cycle collector would only scan them again and again, a
     sixth of a warm run's time and a tenth of a second of a cold run's serial end. Workers, which
-    parse, turn it back on (:func:`_start_worker`); a run checked in this process pauses it (a few
-    hundred docs at most: the objects a cycle would keep are freed when the run ends)."""
+    parse, turn it back on (:func:`_start_worker`). Docs checked in this process (a pre-commit
+    batch, or a whole tree on one CPU) leave about one object in a cycle per two docs: a few
+    thousand for ten thousand docs, freed when the pause ends."""
     import gc
 
     enabled = gc.isenabled()

@@ -310,6 +310,19 @@ def test_json_paths_are_relative_to_the_working_directory(tmp_path: Path, capsys
     assert {f["path"] for f in report["findings"]} == {"repo/docs/gatekeeper/a.md"}
 
 
+def test_a_folder_named_that_holds_the_root_checks_the_docs_inside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`check --root site .`: the folder named holds the root; the docs the root holds get their kinds."""
+    # A task: no content sniffing would find its kind, only its path from the root.
+    write(tmp_path, "site/docs/tasks/t.md", "# Task\n")
+    write(tmp_path, "notes/b.md", "# Notes\n")
+    code, report = run_json(capsys, ["check", "--format", "json", "--root", "site", "."])
+    assert report["summary"]["files"] == 1
+    assert {f["path"] for f in report["findings"]} == {"site/docs/tasks/t.md"}
+    assert code == 1
+
+
 def test_quiet_prints_errors_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, "docs/gatekeeper/a.md", GOOD_REPORT.replace("16.4", "TBD"))
     assert main(["check", "--quiet"]) == 1
