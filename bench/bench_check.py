@@ -491,6 +491,8 @@ def main() -> int:
     ap.add_argument("--write-readme", action="store_true", help="put the Markdown block into the README")
     ap.add_argument("--readme", type=Path, default=REPO / "README.md", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.cold_runs < 1 or args.runs < 1:
+        ap.error("--cold-runs and --runs take 1 or more")
     # Inherited by every forgea-hooks run, its --version included, so the report names what ran.
     for switch in ("FORGEA_HOOKS_PARSER", "FORGEA_HOOKS_SCHEMA"):
         if args.parser == "pure":

@@ -237,7 +237,8 @@ def _replace(folder: Path, target: Path, text: str) -> None:
 
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
+        # newline="": the bytes as given on every platform (a replayed report is printed as kept).
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace", newline="") as stream:
             stream.write(text)
         os.replace(temporary, target)
     finally:

@@ -136,7 +136,9 @@ class Walk:
             try:
                 # Listed through the folder opened once where the platform can: each entry's stat
                 # is then one fstatat from it, not a lookup of its whole path again.
-                handle = os.open(folder, _FOLDER_FLAGS) if _BY_HANDLE else None
+                # Below the top, never through a link put where a folder was listed.
+                flags = _FOLDER_FLAGS if base == self.prefix else _FOLDER_FLAGS | getattr(os, "O_NOFOLLOW", 0)
+                handle = os.open(folder, flags) if _BY_HANDLE else None
             except OSError:
                 continue
             try:
@@ -238,7 +240,7 @@ def _file_rows(paths: Iterable[str]) -> tuple[list[str], int]:
     for path in paths:
         try:
             status = os.stat(path)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in a path, which only a forged record holds
             rows.append(f"{path}\0absent")
             continue
         rows.append(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}")
@@ -321,7 +323,7 @@ class Snapshot:
         if type(data) is not dict or data.get("format") != FORMAT or data.get("record") != record.key:
             return None
         stderr, code = _strings(data.get("stderr")), data.get("code")
-        if data.get("printing") != printing or stderr is None or type(code) is not int:
+        if data.get("printing") != printing or stderr is None or code not in (0, 1, 2) or type(code) is not int:
             return None
         return Printed(stdout, stderr, code)
 

@@ -220,6 +220,8 @@ HOSTILE = [
     "[]",
     '{"format": 2}',
     '{"format": 2, "key": 5, "dependencies": [], "probes": [], "git": null}\n{}',
+    # A NUL makes os.stat raise ValueError, not OSError.
+    '{"format": 2, "key": "k", "dependencies": ["a\\u0000b"], "probes": [["a\\u0000b", true]], "git": null}\n{}',
     "nested",
 ]
 
@@ -333,6 +335,7 @@ def hostile_printed(kept: dict[str, Any], outside: Path) -> dict[str, str]:
         "stderr a string": json.dumps({**kept, "stderr": "forged"}) + "\nforged\n",
         "stderr of numbers": json.dumps({**kept, "stderr": [1, 2]}) + "\nforged\n",
         "code a string": json.dumps({**kept, "code": "0"}) + "\nforged\n",
+        "code out of range": json.dumps({**kept, "code": 256}) + "\nforged\n",
         "another record": forged.replace(kept.get("record", "-"), "0" * 32),
         "printed another way": json.dumps({**kept, "printing": "('json',)"}) + "\nforged\n",
         "an older format": json.dumps({**kept, "format": 1}) + "\nforged\n",
