@@ -107,10 +107,7 @@ class Checker:
                 # Stored as results arrive: this process would otherwise wait on the workers, then
                 # encode ten thousand entries after them.
                 if cache is not None and outcome.digest:
-                    if encoded is None:
-                        cache.store(outcome.relpath, resultcache.with_stat(outcome.to_cache(), outcome.stat))
-                    else:
-                        cache.store_encoded(outcome.relpath, encoded)
+                    cache.store_encoded(outcome.relpath, encoded if encoded is not None else _cache_entry(outcome))
                 if links is not None:
                     links.add(outcome)
             if cache is not None:
@@ -516,12 +513,13 @@ def _check_chunk(chunk: list[_Candidate]) -> list[str | None]:
     is pickled at the cost of a copy, and the cache file is then written without encoding ten
     thousand entries in this process after the workers are done."""
     assert _worker is not None
-    encoded: list[str | None] = []
-    for candidate in chunk:
-        outcome = _worker.check_file(candidate)
-        entry = None if outcome is None else resultcache.with_stat(outcome.to_cache(), outcome.stat)
-        encoded.append(None if entry is None else resultcache.encode_entry(entry))
-    return encoded
+    outcomes = (_worker.check_file(candidate) for candidate in chunk)
+    return [None if outcome is None else _cache_entry(outcome) for outcome in outcomes]
+
+
+def _cache_entry(outcome: FileOutcome) -> str:
+    """The outcome's result-cache entry, encoded, with the size and mtime of what was read."""
+    return resultcache.encode_entry(resultcache.with_stat(outcome.to_cache(), outcome.stat))
 
 
 PACKAGE_DIR = Path(__file__).parent

@@ -270,8 +270,6 @@ class Snapshot:
         # The key of the record that holds for this tree, once a replay checked it or a run wrote it:
         # only then may a printed report be kept or shown.
         self.held: str | None = None
-        self._checked: _Record | None = None
-        self._read_once = False
         self.taken = taken
         self.root = root
         self.cwd = cwd
@@ -299,7 +297,7 @@ class Snapshot:
 
     def replay(self) -> CheckResult | None:
         """The stored result of this run, when everything it depended on is unchanged."""
-        record = self._holding_record()
+        record = self._holding_record
         if record is None:
             return None
         # Decoded last: a run that is not replayed does not pay for its findings.
@@ -311,7 +309,7 @@ class Snapshot:
     def replay_printed(self, printing: str) -> Printed | None:
         """The report printed from the held record with the same printing options (``printing``:
         the command's own spelling of them), when there is one."""
-        record = self._holding_record()
+        record = self._holding_record
         if record is None:
             return None
         folder = os.path.join(self.root, CACHE_DIR)
@@ -340,11 +338,9 @@ class Snapshot:
         with contextlib.suppress(OSError):
             safefs.write_cache(self.root, path, f"{_compact(head)}\n{redact.without_surrogates(printed.stdout)}")
 
+    @functools.cached_property
     def _holding_record(self) -> _Record | None:
         """The record of this run, read and checked once, when everything it depended on is unchanged."""
-        if self._read_once:
-            return self._checked
-        self._read_once = True
         record = _read(self.root, file_name(self.options))
         if record is None or self.key(record.dependencies)[0] != record.key:
             return None
@@ -353,7 +349,6 @@ class Snapshot:
                 return None
         if record.git is not None and git_state(self.root, self.options.handoff_base) != record.git:
             return None
-        self._checked = record
         self.held = record.key
         return record
 
@@ -370,8 +365,13 @@ class Snapshot:
         key, newest = self.key(dependencies)
         if self.taken - newest <= RACY_NS:
             return
-        head = {"format": FORMAT, "key": key, "dependencies": list(dependencies), "probes": sorted(set(probes))}
-        head["git"] = git
+        head = {
+            "format": FORMAT,
+            "key": key,
+            "dependencies": list(dependencies),
+            "probes": sorted(set(probes)),
+            "git": git,
+        }
         # JSON escapes every line break inside its strings: the first line break ends the head.
         text = "\n".join(_compact(part) for part in (head, _encode(result)))
         path = os.path.join(self.root, CACHE_DIR, file_name(self.options))
