@@ -25,6 +25,7 @@ class Tree:
     load: Callable[[Path], Document | None]
     catalog: Catalog = field(init=False)
     warnings: list[str] = field(default_factory=list)
+    _official_domains: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.catalog = Catalog(dict(self.config.technologies))
@@ -56,12 +57,16 @@ class Tree:
         return rows
 
     def official_domains(self, technology: str) -> tuple[str, ...]:
-        key = self.catalog.canonical(technology)
-        domains = list(self.catalog.official_domains(key))
-        found = self.registry_rows.get(key)
-        if found is not None:
-            domains.extend(_domains(found[1]))
-        return tuple(dict.fromkeys(domain for domain in domains if domain))
+        # Asked for each official source of each doc, of a few dozen technologies.
+        found = self._official_domains.get(technology)
+        if found is None:
+            key = self.catalog.canonical(technology)
+            domains = list(self.catalog.official_domains(key))
+            row = self.registry_rows.get(key)
+            if row is not None:
+                domains.extend(_domains(row[1]))
+            found = self._official_domains[technology] = tuple(dict.fromkeys(domain for domain in domains if domain))
+        return found
 
     @functools.cached_property
     def installs(self) -> dict[str, list[Install]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from forgea_hooks.documents.markdown import decision_value, heading_name, parse
 from forgea_hooks.model import Document, Entry
@@ -295,3 +297,31 @@ def test_split_key(text: str, expected: tuple[str, str] | None) -> None:
     from forgea_hooks.documents.markdown import split_key
 
     assert split_key(text) == expected
+
+
+def _split_key_by_regex(text: str) -> tuple[str, str] | None:
+    """What split_key said before its plain keys skipped the regex: the reference it must agree with."""
+    from forgea_hooks.documents.markdown import _KEY
+
+    match = _KEY.match(text) if ":" in text else None
+    if match is None or "//" in match["key"] or match["key"].strip().casefold() in ("http", "https"):
+        return None
+    return match["key"].strip(), text[match.end() :].strip()
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=" \t\u00a0\u2003:/*_`[]<>ahHtpsé(.)-", max_size=100))
+def test_split_key_agrees_with_the_key_regex(text: str) -> None:
+    from forgea_hooks.documents.markdown import split_key
+
+    assert split_key(text) == _split_key_by_regex(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a" * 80 + ": v", "a" * 81 + ": v", "Key \u2003: v", " Key: v", "Key:// v", "Key: //v", "HTTPS: x", "x y:"],
+)
+def test_split_key_agrees_with_the_key_regex_at_its_edges(text: str) -> None:
+    from forgea_hooks.documents.markdown import split_key
+
+    assert split_key(text) == _split_key_by_regex(text)

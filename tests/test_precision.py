@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import run_json
 
@@ -110,6 +112,15 @@ def test_path_missing_reads_an_items_own_marker_first(tmp_path: Path, capsys: py
             "- Path: /docs/i.md",
         )
     ]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="newNEWcreatdxCRATDX()_ \u0130\u212a\u017f", max_size=40))
+def test_an_items_own_marker_is_what_its_regexes_say(text: str) -> None:
+    from forgea_hooks.rules.paths import _EXTEND_MARKER, _NEW_MARKER, _own_marker
+
+    expected = False if _NEW_MARKER.search(text) else True if _EXTEND_MARKER.search(text) else None
+    assert _own_marker(text) is expected
 
 
 def test_the_path_missing_hint_names_a_marker_that_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -41,8 +41,10 @@ KEY_ALIASES = {
 }
 
 _MARKUP = "*_`"
+_LONGEST_KEY = 80
+_NOT_IN_KEY = frozenset(":`*_[]<>")
 _KEY = re.compile(
-    r"^\s*(?P<open>\*\*|__|`)?\s*(?P<key>[^:`*_\[\]<>]{1,80}?)\s*(?(open)(?P=open)?)\s*:(?!//)"
+    rf"^\s*(?P<open>\*\*|__|`)?\s*(?P<key>[^:`*_\[\]<>]{{1,{_LONGEST_KEY}}}?)\s*(?(open)(?P=open)?)\s*:(?!//)"
     r"\s*(?(open)(?P=open)?)\s*"
 )
 _STATUS = re.compile(
@@ -109,12 +111,25 @@ def decision_value(text: str) -> str | None:
 
 def split_key(text: str) -> tuple[str, str] | None:
     """``Key: value`` of a list item's first line, or None for a plain item."""
-    if ":" not in text:
+    colon = text.find(":")
+    if colon < 0:
         return None  # most plain items: no colon, so no key, without running the regex
-    match = _KEY.match(text)
-    if match is None or "//" in match["key"] or match["key"].strip().casefold() in ("http", "https"):
+    prefix = text[:colon]
+    if prefix and not prefix[0].isspace() and _NOT_IN_KEY.isdisjoint(prefix):
+        # Most keys: no markup around them, so what _KEY matches is all before the first colon
+        # (which a key cannot hold), without its trailing space; found here without the regex.
+        key = prefix.rstrip()
+        if len(key) > _LONGEST_KEY or text.startswith("//", colon + 1):
+            return None
+        value = text[colon + 1 :].strip()
+    else:
+        match = _KEY.match(text)
+        if match is None:
+            return None
+        key, value = match["key"].strip(), text[match.end() :].strip()
+    if "//" in key or key.casefold() in ("http", "https"):
         return None
-    return match["key"].strip(), text[match.end() :].strip()
+    return key, value
 
 
 def parse(text: str, path: str, relpath: str, kind: str) -> tuple[Document, list[tuple[int, str]]]:

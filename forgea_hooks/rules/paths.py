@@ -173,9 +173,12 @@ def _without_note(value: str) -> str:
 def _own_marker(text: str) -> bool | None:
     """True when the item marks its doc as one to extend, False as one to create, None unmarked.
     A doc marked both ways is taken as new: it then needs no file, the cautious reading."""
-    if _NEW_MARKER.search(text):
+    # Each marker holds "new", "created" or "extend" in some case, and only ASCII letters fold to
+    # those: the substring tests spare most items both scans.
+    lowered = text.lower()
+    if ("new" in lowered or "created" in lowered) and _NEW_MARKER.search(text):
         return False
-    if _EXTEND_MARKER.search(text):
+    if "extend" in lowered and _EXTEND_MARKER.search(text):
         return True
     return None
 
