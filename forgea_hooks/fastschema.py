@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 NATIVE = "jsonschema-rs"
@@ -92,6 +93,9 @@ _I64 = 2**63
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 Verdict = Callable[[Any], bool]
+# Where python-jsonschema would say what is wrong, in the order it would: (the keyword that failed,
+# the subschema holding it, the instance's path), or None where only it may say.
+Failures = Callable[[Any], "list[NativeFailure] | None"]
 
 
 def name() -> str:
@@ -124,6 +128,111 @@ def fast_verdict(schema: Any) -> Verdict | None:
             return False
 
     return verdict
+
+
+@dataclass(frozen=True, slots=True)
+class NativeFailure:
+    """One failed keyword as jsonschema-rs found it, in the terms of a python-jsonschema error."""
+
+    keyword: str
+    holder: dict[str, Any]  # the subschema the keyword is in
+    path: list[str | int]  # the instance's path to what failed
+
+
+def fast_failures(schema: Any) -> Failures | None:
+    """What fails in an instance that is not valid, from jsonschema-rs, for the failures whose
+    explanation needs no python-jsonschema error: a ``required``, or any keyword of a subschema with
+    an ``x-message``. None from the function where another keyword fails, or where the failure lies
+    behind an applicator that reports its subschemas' failures as its own (anyOf, oneOf, not,
+    contains, ...), or where rs cannot answer: python-jsonschema then says it all. Same conditions
+    as :func:`fast_verdict`."""
+    if not isinstance(schema, dict) or not portable(schema, top=True):
+        return None
+    module = _module()
+    if module is None:
+        return None
+    try:
+        validator = module.Draft202012Validator(
+            schema, keywords={"pattern": _PythonPattern}, validate_formats=False, retriever=_no_retrieval
+        )
+    except Exception:
+        return None
+    iter_errors = validator.iter_errors
+
+    def failures(instance: Any) -> list[NativeFailure] | None:
+        if isinstance(instance, dict) and not plain_json([instance.get("front_matter"), instance.get("path")]):
+            return None
+        ordered: list[tuple[list[int], NativeFailure]] = []
+        try:
+            for error in iter_errors(instance):
+                placed = _place(schema, list(error.schema_path), list(error.instance_path))
+                if placed is None:
+                    return None
+                ordered.append(placed)
+        except Exception:
+            return None
+        ordered.sort(key=lambda pair: pair[0])
+        return [failure for _, failure in ordered]
+
+    return failures
+
+
+def _place(
+    schema: dict[str, Any], schema_path: list[Any], instance_path: list[Any]
+) -> tuple[list[int], NativeFailure] | None:
+    """The failure at the end of ``schema_path``, and where python-jsonschema would yield it: it
+    walks a subschema's keywords in their order, ``properties`` in theirs, ``allOf`` in its, and an
+    array's items in the instance's. None for a path through anything else, or a failure it
+    explains from its error's details."""
+    order: list[int] = []
+    holder = schema
+    instance_step = 0
+    step = 0
+    while step < len(schema_path) - 1:
+        keyword = schema_path[step]
+        if not isinstance(keyword, str) or keyword not in holder:
+            return None
+        keys = list(holder)
+        if keyword in ("then", "else"):
+            if "if" not in holder:
+                return None
+            order.append(keys.index("if"))
+            holder = holder[keyword]
+            step += 1
+        elif keyword in ("properties", "allOf", "prefixItems"):
+            order.append(keys.index(keyword))
+            inner = schema_path[step + 1] if step + 1 < len(schema_path) - 1 else None
+            members = holder[keyword]
+            if keyword == "properties":
+                if not isinstance(inner, str) or not isinstance(members, dict) or inner not in members:
+                    return None
+                order.append(list(members).index(inner))
+            else:
+                if not isinstance(inner, int) or not isinstance(members, list) or not 0 <= inner < len(members):
+                    return None
+                order.append(inner)
+            if keyword != "allOf":
+                instance_step += 1
+            holder = members[inner]
+            step += 2
+        elif keyword == "items":
+            if instance_step >= len(instance_path) or not isinstance(instance_path[instance_step], int):
+                return None
+            order.extend((keys.index(keyword), instance_path[instance_step]))
+            instance_step += 1
+            holder = holder[keyword]
+            step += 1
+        else:
+            return None
+        if not isinstance(holder, dict):
+            return None
+    failed = schema_path[-1] if schema_path else None
+    if not isinstance(failed, str) or failed not in holder or instance_step != len(instance_path):
+        return None
+    if failed != "required" and "x-message" not in holder:
+        return None
+    order.append(list(holder).index(failed))
+    return order, NativeFailure(failed, holder, instance_path)
 
 
 def portable(schema: Any, *, top: bool = False) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,13 +42,14 @@ class KindSchema:
     the first doc, python-jsonschema only for a doc the verdict does not call valid. A pre-commit
     run of valid docs so never imports python-jsonschema, which costs it more than the docs do."""
 
-    __slots__ = ("_registry", "_validator", "_verdict", "schema")
+    __slots__ = ("_failures", "_registry", "_validator", "_verdict", "schema")
 
     def __init__(self, schema: Any, registry: Any = None, validator: Draft202012Validator | None = None) -> None:
         self.schema = schema
         self._registry = registry
         self._validator = validator
         self._verdict: list[fastschema.Verdict | None] = []
+        self._failures: list[fastschema.Failures | None] = []
 
     @property
     def validator(self) -> Draft202012Validator:
@@ -67,6 +68,12 @@ class KindSchema:
         if not self._verdict:
             self._verdict.append(fastschema.fast_verdict(self.schema))
         return self._verdict[0]
+
+    def failures(self) -> fastschema.Failures | None:
+        """jsonschema-rs's account of what fails, where it needs no python-jsonschema to explain."""
+        if not self._failures:
+            self._failures.append(fastschema.fast_failures(self.schema))
+        return self._failures[0]
 
 
 @functools.lru_cache(maxsize=16)
@@ -270,19 +277,22 @@ def problems(instance: dict[str, Any], schema: KindSchema | Draft202012Validator
         verdict = schema.verdict()
         if verdict is not None and verdict(instance):
             return
+        failures = schema.failures()
+        found = failures(instance) if failures is not None else None
+        if found is not None:
+            # What python-jsonschema would have said, in its order, at a fraction of its cost: a doc
+            # missing a section is common in a tree, and python-jsonschema walks all of it to say so.
+            explained = (_explain(_NativeError(failure, instance), instance) for failure in found)
+            yield from _unique(problem for problems_of in explained for problem in problems_of)
+            return
         validator = schema.validator
     else:
         validator = schema
     from referencing.exceptions import Unresolvable
 
-    seen: set[SchemaProblem] = set()
     try:
-        for error in validator.iter_errors(instance):
-            # jsonschema reports a `required` failure once per missing name, each listing all of them.
-            for problem in _explain(error, instance):
-                if problem not in seen:
-                    seen.add(problem)
-                    yield problem
+        errors = validator.iter_errors(instance)
+        yield from _unique(problem for error in errors for problem in _explain(error, instance))
     except Unresolvable as exc:
         # The registry holds only the schema's own folder; a reference that escapes the checks
         # above (a $ref built from an $id) ends here, never in a request.
@@ -291,7 +301,33 @@ def problems(instance: dict[str, Any], schema: KindSchema | Draft202012Validator
         raise ConfigError("a user schema recurses without end (a $ref cycle that consumes nothing)") from None
 
 
-def _explain(error: ValidationError, instance: dict[str, Any]) -> Iterator[SchemaProblem]:
+def _unique(found: Iterable[SchemaProblem]) -> Iterator[SchemaProblem]:
+    # jsonschema reports a `required` failure once per missing name, each listing all of them.
+    seen: set[SchemaProblem] = set()
+    for problem in found:
+        if problem not in seen:
+            seen.add(problem)
+            yield problem
+
+
+class _NativeError:
+    """A jsonschema-rs failure with the attributes of a python-jsonschema error that ``_explain``
+    reads for a ``required`` or a subschema's ``x-message``."""
+
+    __slots__ = ("absolute_path", "instance", "schema", "validator", "validator_value")
+
+    def __init__(self, failure: fastschema.NativeFailure, instance: Any) -> None:
+        self.validator = failure.keyword
+        self.schema = failure.holder
+        self.validator_value = failure.holder[failure.keyword]
+        self.absolute_path = failure.path
+        node = instance
+        for step in failure.path:
+            node = node[step]
+        self.instance = node
+
+
+def _explain(error: ValidationError | _NativeError, instance: dict[str, Any]) -> Iterator[SchemaProblem]:
     rule = _keyword(error, "x-rule")
     message = _keyword(error, "x-message")
     line, context = _locate(instance, list(error.absolute_path))
@@ -313,6 +349,9 @@ def _explain(error: ValidationError, instance: dict[str, Any]) -> Iterator[Schem
         return
     if message is None:
         from forgea_hooks.schemawords import explain
+
+        # fast_failures leaves such a failure to python-jsonschema, whose error explain reads.
+        assert not isinstance(error, _NativeError)
 
         message = explain(error, _model_subject)
     yield SchemaProblem(rule or "field-invalid", line, message + context)
@@ -350,7 +389,7 @@ def _model_subject(path: Sequence[str | int]) -> str:
     return f"'{names[-1]}'" if names else "the document"
 
 
-def _keyword(error: ValidationError, keyword: str) -> str | None:
+def _keyword(error: ValidationError | _NativeError, keyword: str) -> str | None:
     schema = error.schema if isinstance(error.schema, dict) else {}
     return str(schema[keyword]) if keyword in schema else None
 

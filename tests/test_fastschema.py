@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from forgea_hooks import config, fastschema
 from forgea_hooks.documents.markdown import parse
 from forgea_hooks.findings import KINDS
-from forgea_hooks.schemas import validator_for
+from forgea_hooks.schemas import KindSchema, problems, validator_for
 from tests import fresh
 from tests.conftest import CORPUS, NO_SHARED, REPO, TREES, copy_tree
 from tests.test_fuzz import doc
@@ -235,3 +235,84 @@ def test_without_jsonschema_rs_the_trees_give_the_same_findings(tmp_path: Path) 
         assert pure.stdout == default.stdout
         compared += len(json.loads(default.stdout)["findings"])
     assert compared > 0
+
+
+def explanation_disagreements(instances: list[dict[str, Any]]) -> tuple[list[str], int]:
+    """Where the problems found through jsonschema-rs's failures differ (in content or order) from
+    python-jsonschema's, every instance under every bundled schema; and how many invalid instances
+    were explained from rs, so that the test cannot pass on nothing."""
+    verdicts()  # skips without jsonschema-rs
+    found = []
+    native = 0
+    for kind in KINDS:
+        schema = validator_for(kind, None)
+        failures = schema.failures()
+        assert failures is not None, f"the bundled {kind} schema's failures are not read from jsonschema-rs"
+        for index, instance in enumerate(instances):
+            if failures(instance):
+                native += 1
+            if list(problems(instance, schema)) != list(problems(instance, schema.validator)):
+                found.append(f"{kind} schema, instance {index}: {json.dumps(instance)[:300]}")
+    return found, native
+
+
+@rs_installed
+def test_the_fixture_and_corpus_models_get_the_same_problems() -> None:
+    paths = [*FIXTURES, *(sorted(CORPUS.rglob("*.md")) if CORPUS.is_dir() else [])]
+    found, native = explanation_disagreements(
+        text_models([p.read_text(encoding="utf-8", errors="replace") for p in paths])
+    )
+    assert found == []
+    assert native > 20
+
+
+@rs_installed
+@pytest.mark.parametrize("kind", KINDS)
+def test_models_broken_every_way_get_the_same_problems(kind: str) -> None:
+    found, native = explanation_disagreements(
+        [mutated for model in models(kind) for mutated in mutations(model, most=400)]
+    )
+    assert found == []
+    assert native > 50
+
+
+@rs_installed
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc)
+def test_generated_docs_get_the_same_problems(text: str) -> None:
+    assert explanation_disagreements(text_models([text]))[0] == []
+
+
+@rs_installed
+def test_failures_from_jsonschema_rs_come_in_python_jsonschemas_order() -> None:
+    # jsonschema-rs checks `required` before `properties`, and this schema's keywords are in
+    # another order: each failure is placed where python-jsonschema would report it.
+    schema = {
+        "type": "object",
+        "properties": {
+            "b": {"type": "array", "items": {"type": "object", "required": ["x", "y"]}},
+            "a": {"type": "integer", "x-message": "a is odd"},
+        },
+        "allOf": [{"required": ["q"]}],
+        "if": {"required": ["c"]},
+        "then": {"required": ["d", "e"]},
+        "required": ["z", "a"],
+    }
+    instance = {"b": [{"x": 1}, {}], "c": 1, "a": "1"}
+    native = KindSchema(schema)
+    failures = native.failures()
+    assert failures is not None and failures(instance)
+    expected = list(problems(instance, native.validator))
+    messages = ["missing field 'y'", "missing field 'x'", "a is odd", *(f"missing field '{n}'" for n in "qdez")]
+    assert [problem.message for problem in expected] == messages
+    assert list(problems(instance, native)) == expected
+
+
+@rs_installed
+def test_a_failure_explained_from_its_details_goes_to_python_jsonschema() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "integer"}}, "anyOf": [{"required": ["b"]}]}
+    failures = KindSchema(schema).failures()
+    assert failures is not None
+    assert failures({"a": "x"}) is None  # `type` without an x-message: python-jsonschema words it
+    assert failures({"a": 1}) is None  # behind anyOf: python-jsonschema reports it as the anyOf's
+    assert failures({"a": 1, "b": 2}) == []
