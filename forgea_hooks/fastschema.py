@@ -1,10 +1,13 @@
 """A native "this doc is valid" answer before python-jsonschema: jsonschema-rs, where installed.
 
 Most docs pass their schema, and python-jsonschema spends a quarter of a doc's CPU proving it.
-jsonschema-rs answers valid or invalid about seven times faster. Only its *valid* is trusted: on
-*invalid*, or when it cannot answer, python-jsonschema validates as before and every finding and
-message still comes from it (``schemas.problems``). The fast path is taken only where both libraries
-mean the same thing:
+jsonschema-rs answers valid or invalid about seven times faster. Its *valid* is trusted. On
+*invalid*, its failures are used only where python-jsonschema's error would be explained from the
+schema alone (a ``required``, or a subschema's ``x-message``) and only behind ``properties``,
+``items``, ``prefixItems``, ``allOf`` and ``if``/``then``/``else``, whose order of reporting is
+known, so they are put in python-jsonschema's order (``fast_failures``). Anything else, or when rs
+cannot answer, goes to python-jsonschema, which then validates as before and words every finding
+(``schemas.problems``). The fast path is taken only where both libraries mean the same thing:
 
 * schemas whose keywords are all in ``SAME_IN_BOTH`` (no ``$ref`` left after inlining, so nothing
   is ever resolved, let alone fetched; no ``format``, no numeric bounds, no ``patternProperties``);
