@@ -271,10 +271,26 @@ def _operator_before(text: str) -> str:
 
 def _components(version: str) -> tuple[int | str, ...]:
     """Dotted components, numbers as numbers, without a leading `v`."""
+    # Versions recur across a tree's docs (each pin is compared with the registry's and with URLs
+    # of its sources); only short ones are kept, so that the cache's memory stays small.
+    return _cached_components(version) if len(version) <= 64 else _split_components(version)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_components(version: str) -> tuple[int | str, ...]:
+    return _split_components(version)
+
+
+def _split_components(version: str) -> tuple[int | str, ...]:
     version = version.strip().lower()
     if version.startswith("v"):
         version = version[1:]
-    return tuple(int(c) if c.isdigit() else c for c in version.split("."))
+    # A number is compared as one up to _LONGEST_NUMBER digits (int() refuses some thousands, and
+    # superscripts are digits it does not read); beyond that, as text.
+    return tuple(int(c) if c.isdecimal() and len(c) <= _LONGEST_NUMBER else c for c in version.split("."))
+
+
+_LONGEST_NUMBER = 40
 
 
 def _same_version(a: str, b: str) -> bool:
@@ -291,7 +307,7 @@ def _major(version: str) -> int | str:
     if isinstance(first, str):
         # `2022-11-28` or `27001:2013`: the leading number is the major.
         digits = re.match(r"\d+", first)
-        return int(digits.group()) if digits else first
+        return int(digits.group()) if digits and len(digits.group()) <= _LONGEST_NUMBER else first
     return first
 
 

@@ -4,6 +4,7 @@ make ``urllib.parse`` raise ``ValueError``) must become a finding, never a crash
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -28,6 +29,20 @@ class Url:
 def parse_url(text: str) -> Url | None:
     """``text`` split into its parts, or None when it is not a well-formed URL (a bracketed host that
     is not an IPv6 address, an unclosed bracket, a port that is not a number in range)."""
+    # The same official sources recur in doc after doc of a tree. Only short ones are kept, so
+    # that the cache's memory stays small whatever a doc holds.
+    return _parse_url_cached(text) if len(text) <= _CACHED_LENGTH else _parse_url(text)
+
+
+_CACHED_LENGTH = 300
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_url_cached(text: str) -> Url | None:
+    return _parse_url(text)
+
+
+def _parse_url(text: str) -> Url | None:
     try:
         parts = urlsplit(text)
         host = parts.hostname or ""

@@ -495,6 +495,25 @@ def test_hostile_pyproject_is_exit_2_or_ignored_never_a_crash(
     assert "internal error" not in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("source", "version"),
+    [
+        ("https://www.postgresql.org/docs/1." + "9" * 5000 + "/datatype-enum.html", "16.4"),
+        ("https://www.postgresql.org/docs/16/datatype-enum.html", "16." + "9" * 5000),
+        ("https://www.postgresql.org/docs/16/datatype-enum.html", "1" * 5000 + "x"),
+        ("https://www.postgresql.org/docs/16.\u00b2/datatype-enum.html", "16.\u00b2"),
+    ],
+)
+def test_a_version_of_thousands_of_digits_never_crashes(
+    source: str, version: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # int() refuses more than 4300 digits, and reads no superscript: each once ended the run.
+    report = REPORT.format(version=version).replace("https://www.postgresql.org/docs/16/datatype-enum.html", source)
+    write(tmp_path, "docs/gatekeeper/a.md", report)
+    assert main(["check", "--no-cache"]) in (0, 1)
+    assert "internal error" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("schema", ["true", "false", '{"items": ' * 5000 + "{}" + "}" * 5000])
 def test_user_schema_that_is_a_boolean_or_deeply_nested_never_crashes(
     schema: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
