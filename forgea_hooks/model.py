@@ -36,7 +36,7 @@ class Field:
             "raw_key": self.raw_key,
             "value": self.value,
             "line": self.line,
-            "items": [item.to_json() for item in self.items],
+            "items": [item.to_json() for item in self.items] if self.items else [],
             # One keyword for schemas that need a field filled in: ``"empty": {"const": false}``.
             "empty": not self.value and not self.items,
         }
@@ -143,11 +143,11 @@ class Section:
             "name": self.name,
             "level": self.level,
             "line": self.line,
-            "paragraphs": [block.to_json() for block in self.paragraphs],
-            "items": [block.to_json() for block in self.items],
-            "entries": [entry.to_json() for entry in self.entries],
-            "fields": [item.to_json() for item in self.fields],
-            "tables": [table.to_json() for table in self.tables],
+            "paragraphs": [block.to_json() for block in self.paragraphs] if self.paragraphs else [],
+            "items": [block.to_json() for block in self.items] if self.items else [],
+            "entries": [entry.to_json() for entry in self.entries] if self.entries else [],
+            "fields": [item.to_json() for item in self.fields] if self.fields else [],
+            "tables": [table.to_json() for table in self.tables] if self.tables else [],
         }
 
 
@@ -228,6 +228,8 @@ class Document:
         return find_section(self.sections, name)
 
     def to_json(self) -> dict[str, Any]:
+        # Most lists of a doc's model are empty, and in this Python each comprehension is a call
+        # of its own: the empty ones are skipped (this runs for every doc checked).
         section_list = [section.to_json() for section in self.sections]
         # A gatekeeper file's reports hold its sections again: they share the same JSON.
         section_json = {id(section): built for section, built in zip(self.sections, section_list, strict=True)}
@@ -238,10 +240,10 @@ class Document:
             "front_matter_lines": self.front_matter_lines,
             "sections": _by_name(section_list),
             "section_list": section_list,
-            "reports": [report.to_json(section_json) for report in self.reports],
-            "status_lines": [status.to_json() for status in self.status_lines],
-            "links": [link.to_json() for link in self.links],
-            "metadata": {key: value.to_json() for key, value in self.metadata.items()},
+            "reports": [report.to_json(section_json) for report in self.reports] if self.reports else [],
+            "status_lines": [status.to_json() for status in self.status_lines] if self.status_lines else [],
+            "links": [link.to_json() for link in self.links] if self.links else [],
+            "metadata": {key: value.to_json() for key, value in self.metadata.items()} if self.metadata else {},
             "table": self.table.to_json() if self.table else None,
         }
 

@@ -46,7 +46,7 @@ class FileOutcome:
             "findings": resultcache.encode_findings(self.findings),
             "pins": resultcache.encode_pins(self.pins),
             "links": self.links,
-            "disabled": {str(line): sorted(rules) for line, rules in self.disabled.items()},
+            "disabled": {str(line): sorted(rules) for line, rules in self.disabled.items()} if self.disabled else {},
             "probes": self.probes,
             "warnings": self.warnings,
         }
@@ -55,17 +55,26 @@ class FileOutcome:
     def from_cache(cls, entry: dict[str, Any], path: str, relpath: str) -> FileOutcome:
         from forgea_hooks import resultcache
 
+        # Most of these are empty, and each comprehension is a call of its own: a run decodes an
+        # entry for every file of the tree, in the process that also takes in the workers' results.
+        findings, pins, links, disabled, probes = (
+            entry["findings"],
+            entry["pins"],
+            entry["links"],
+            entry["disabled"],
+            entry["probes"],
+        )
         return cls(
             path,
             relpath,
             entry["kind"],
-            resultcache.decode_findings(entry["findings"], path),
-            pins=resultcache.decode_pins(entry["pins"]),
-            links=[(url, line) for url, line in entry["links"]],
-            disabled={int(line): frozenset(rules) for line, rules in entry["disabled"].items()},
+            resultcache.decode_findings(findings, path) if findings else [],
+            pins=resultcache.decode_pins(pins) if pins else [],
+            links=[(url, line) for url, line in links] if links else [],
+            disabled={int(line): frozenset(rules) for line, rules in disabled.items()} if disabled else {},
             warnings=list(entry["warnings"]),
             digest=entry["digest"],
-            probes=[(path, existed) for path, existed in entry["probes"]],
+            probes=[(path, existed) for path, existed in probes] if probes else [],
         )
 
 
