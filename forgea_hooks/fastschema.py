@@ -109,16 +109,8 @@ def name() -> str:
 def fast_verdict(schema: Any) -> Verdict | None:
     """A function telling whether an instance is certainly valid under ``schema``, or None where
     only python-jsonschema may decide (rs not loaded, or a keyword the two may read differently)."""
-    if not isinstance(schema, (dict, bool)) or not portable(schema, top=True):
-        return None  # before the import: a schema rs may not judge never pays for loading it
-    module = _module()
-    if module is None:
-        return None
-    try:
-        validator = module.Draft202012Validator(
-            schema, keywords={"pattern": _PythonPattern}, validate_formats=False, retriever=_no_retrieval
-        )
-    except Exception:  # any schema rs will not build is left to python-jsonschema
+    validator = _native_validator(schema)
+    if validator is None:
         return None
     is_valid: Callable[[Any], bool] = validator.is_valid
 
@@ -149,16 +141,8 @@ def fast_failures(schema: Any) -> Failures | None:
     behind an applicator that reports its subschemas' failures as its own (anyOf, oneOf, not,
     contains, ...), or where rs cannot answer: python-jsonschema then says it all. Same conditions
     as :func:`fast_verdict`."""
-    if not isinstance(schema, dict) or not portable(schema, top=True):
-        return None
-    module = _module()
-    if module is None:
-        return None
-    try:
-        validator = module.Draft202012Validator(
-            schema, keywords={"pattern": _PythonPattern}, validate_formats=False, retriever=_no_retrieval
-        )
-    except Exception:
+    validator = _native_validator(schema) if isinstance(schema, dict) else None
+    if validator is None:
         return None
     iter_errors = validator.iter_errors
 
@@ -236,6 +220,21 @@ def _place(
         return None
     order.append(list(holder).index(failed))
     return order, NativeFailure(failed, holder, instance_path)
+
+
+def _native_validator(schema: Any) -> Any:
+    """jsonschema-rs's validator for a schema it judges as python-jsonschema does, else None."""
+    if not isinstance(schema, (dict, bool)) or not portable(schema, top=True):
+        return None  # before the import: a schema rs may not judge never pays for loading it
+    module = _module()
+    if module is None:
+        return None
+    try:
+        return module.Draft202012Validator(
+            schema, keywords={"pattern": _PythonPattern}, validate_formats=False, retriever=_no_retrieval
+        )
+    except Exception:  # any schema rs will not build is left to python-jsonschema
+        return None
 
 
 def portable(schema: Any, *, top: bool = False) -> bool:
