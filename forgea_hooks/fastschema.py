@@ -132,6 +132,7 @@ class NativeFailure:
     keyword: str
     holder: dict[str, Any]  # the subschema the keyword is in
     path: list[str | int]  # the instance's path to what failed
+    value: Any  # what failed: the instance at ``path``
 
 
 def fast_failures(schema: Any) -> Failures | None:
@@ -152,10 +153,14 @@ def fast_failures(schema: Any) -> Failures | None:
         ordered: list[tuple[list[int], NativeFailure]] = []
         try:
             for error in iter_errors(instance):
-                placed = _place(schema, list(error.schema_path), list(error.instance_path))
+                path = list(error.instance_path)
+                placed = _place(schema, list(error.schema_path), path)
                 if placed is None:
                     return None
-                ordered.append(placed)
+                order, keyword, holder = placed
+                # rs's paths drop empty keys and give digit keys as numbers: one that does not
+                # lead through the instance is not the path python-jsonschema would report.
+                ordered.append((order, NativeFailure(keyword, holder, path, _at(instance, path))))
         except Exception:
             return None
         ordered.sort(key=lambda pair: pair[0])
@@ -164,13 +169,56 @@ def fast_failures(schema: Any) -> Failures | None:
     return failures
 
 
+# Keywords whose failure python-jsonschema reports as the holding subschema's own (its error's
+# ``validator`` is the keyword and its ``schema`` the holder, so the holder's x-message applies);
+# minContains and maxContains are reported from ``contains``. A path that ends at a subschema
+# (``then: false``, ``propertyNames: false``) is not among them: python-jsonschema reports that
+# from the ``false`` schema itself.
+_OWN_FAILURES = frozenset(
+    {
+        "type",
+        "enum",
+        "const",
+        "required",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "dependentRequired",
+        "additionalProperties",
+        "anyOf",
+        "oneOf",
+        "not",
+        "contains",
+    }
+)
+_FROM_CONTAINS = frozenset({"minContains", "maxContains"})
+
+
+def _at(instance: Any, path: list[Any]) -> Any:
+    """The instance at ``path``; raises (KeyError, IndexError, TypeError) where the path does not
+    lead through it. Its mappings have only string keys: a key rs gave as a number is not found."""
+    node = instance
+    for step in path:
+        node = node[step]
+    return node
+
+
 def _place(
     schema: dict[str, Any], schema_path: list[Any], instance_path: list[Any]
-) -> tuple[list[int], NativeFailure] | None:
-    """The failure at the end of ``schema_path``, and where python-jsonschema would yield it: it
-    walks a subschema's keywords in their order, ``properties`` in theirs, ``allOf`` in its, and an
-    array's items in the instance's. None for a path through anything else, or a failure it
-    explains from its error's details."""
+) -> tuple[list[int], str, dict[str, Any]] | None:
+    """Where python-jsonschema would yield the failure at the end of ``schema_path``, the keyword and
+    the subschema holding it: it walks a subschema's keywords in their order, ``properties`` in
+    theirs, ``allOf`` in its, and an array's items in the instance's. None for a path through
+    anything else, or a failure it explains from its error's details."""
     order: list[int] = []
     holder = schema
     instance_step = 0
@@ -199,6 +247,9 @@ def _place(
                     return None
                 order.append(inner)
             if keyword != "allOf":
+                # The property or position the schema step names is the instance's next step.
+                if instance_step >= len(instance_path) or instance_path[instance_step] != inner:
+                    return None
                 instance_step += 1
             holder = members[inner]
             step += 2
@@ -218,8 +269,11 @@ def _place(
         return None
     if failed != "required" and "x-message" not in holder:
         return None
-    order.append(list(holder).index(failed))
-    return order, NativeFailure(failed, holder, instance_path)
+    reported_by = "contains" if failed in _FROM_CONTAINS else failed
+    if reported_by not in _OWN_FAILURES or reported_by not in holder:
+        return None
+    order.append(list(holder).index(reported_by))
+    return order, failed, holder
 
 
 def _native_validator(schema: Any) -> Any:

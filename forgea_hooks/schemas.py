@@ -282,7 +282,7 @@ def problems(instance: dict[str, Any], schema: KindSchema | Draft202012Validator
         if found is not None:
             # What python-jsonschema would have said, in its order, at a fraction of its cost: a doc
             # missing a section is common in a tree, and python-jsonschema walks all of it to say so.
-            explained = (_explain(_NativeError(failure, instance), instance) for failure in found)
+            explained = (_explain(_NativeError(failure), instance) for failure in found)
             yield from _unique(problem for problems_of in explained for problem in problems_of)
             return
         validator = schema.validator
@@ -316,15 +316,12 @@ class _NativeError:
 
     __slots__ = ("absolute_path", "instance", "schema", "validator", "validator_value")
 
-    def __init__(self, failure: fastschema.NativeFailure, instance: Any) -> None:
+    def __init__(self, failure: fastschema.NativeFailure) -> None:
         self.validator = failure.keyword
         self.schema = failure.holder
         self.validator_value = failure.holder[failure.keyword]
         self.absolute_path = failure.path
-        node = instance
-        for step in failure.path:
-            node = node[step]
-        self.instance = node
+        self.instance = failure.value
 
 
 def _explain(error: ValidationError | _NativeError, instance: dict[str, Any]) -> Iterator[SchemaProblem]:
