@@ -38,9 +38,14 @@ from typing import Any
 NATIVE = "jsonschema-rs"
 PURE = "jsonschema"
 
-# Keywords that validate the same in python-jsonschema and jsonschema-rs on plain JSON (Draft
-# 2020-12), ``pattern`` given to Python's re; annotations and ``x-`` keywords validate nothing.
-SAME_IN_BOTH = frozenset(
+# Keywords that assert something of the instance at hand, and validate the same in python-jsonschema
+# and jsonschema-rs on plain JSON (Draft 2020-12), ``pattern`` given to Python's re. A failure of one
+# of them python-jsonschema reports as the holding subschema's own (its error's ``validator`` is the
+# keyword and its ``schema`` the holder, so the holder's x-message applies); minContains and
+# maxContains it reports from ``contains``. A path that ends at a subschema (``then: false``,
+# ``propertyNames: false``) is not among them: python-jsonschema reports that from the ``false``
+# schema itself.
+_OWN_FAILURES = frozenset(
     {
         "type",
         "enum",
@@ -52,8 +57,6 @@ SAME_IN_BOTH = frozenset(
         "minItems",
         "maxItems",
         "uniqueItems",
-        "minContains",
-        "maxContains",
         "minProperties",
         "maxProperties",
         "minimum",
@@ -61,16 +64,23 @@ SAME_IN_BOTH = frozenset(
         "exclusiveMinimum",
         "exclusiveMaximum",
         "dependentRequired",
-        "properties",
         "additionalProperties",
-        "propertyNames",
-        "items",
-        "prefixItems",
-        "contains",
-        "allOf",
         "anyOf",
         "oneOf",
         "not",
+        "contains",
+    }
+)
+# Every keyword that validates the same in both; annotations and ``x-`` keywords validate nothing.
+SAME_IN_BOTH = _OWN_FAILURES | frozenset(
+    {
+        "minContains",
+        "maxContains",
+        "properties",
+        "propertyNames",
+        "items",
+        "prefixItems",
+        "allOf",
         "if",
         "then",
         "else",
@@ -169,37 +179,6 @@ def fast_failures(schema: Any) -> Failures | None:
     return failures
 
 
-# Keywords whose failure python-jsonschema reports as the holding subschema's own (its error's
-# ``validator`` is the keyword and its ``schema`` the holder, so the holder's x-message applies);
-# minContains and maxContains are reported from ``contains``. A path that ends at a subschema
-# (``then: false``, ``propertyNames: false``) is not among them: python-jsonschema reports that
-# from the ``false`` schema itself.
-_OWN_FAILURES = frozenset(
-    {
-        "type",
-        "enum",
-        "const",
-        "required",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-        "minProperties",
-        "maxProperties",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "dependentRequired",
-        "additionalProperties",
-        "anyOf",
-        "oneOf",
-        "not",
-        "contains",
-    }
-)
 _FROM_CONTAINS = frozenset({"minContains", "maxContains"})
 
 
