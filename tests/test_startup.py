@@ -130,10 +130,7 @@ def test_a_valid_config_leaves_python_jsonschema_unimported(tmp_path: Path) -> N
     assert done.returncode == 2 and "'links.retries'" in done.stderr and "10" in done.stderr, done.stderr
 
 
-@needs_rs
-def test_an_invalid_doc_still_gets_its_findings_from_python_jsonschema(tmp_path: Path) -> None:
-    root = copy_tree(TREES["invalid"], tmp_path / "tree")
-    doc = "docs/gatekeeper/C4-billing.md"
+def _findings_and_modules(root: Path, doc: str) -> tuple[set[tuple[str, str]], set[str]]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
         [sys.executable, "-m", "forgea_hooks", "check", "--format", "json", "--no-cache", doc],
@@ -141,8 +138,31 @@ def test_an_invalid_doc_still_gets_its_findings_from_python_jsonschema(tmp_path:
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
     found = {(finding["rule"], finding["message"]) for finding in json.loads(done.stdout)["findings"]}
-    assert ("field-missing", "missing field 'What decision it informs' in the entry for 'Stripe API'") in found
     _, modules = imported_by_a_check(root, doc)
+    return found, modules
+
+
+MISSING_FIELD = ("field-missing", "missing field 'What decision it informs' in the entry for 'Stripe API'")
+
+
+@needs_rs
+def test_a_missing_field_is_explained_without_python_jsonschema(tmp_path: Path) -> None:
+    """jsonschema-rs's failures name the missing field: python-jsonschema stays unimported."""
+    root = copy_tree(TREES["invalid"], tmp_path / "tree")
+    found, modules = _findings_and_modules(root, "docs/gatekeeper/C4-billing.md")
+    assert MISSING_FIELD in found
+    assert "jsonschema_rs" in modules and _jsonschema(modules) == set()
+
+
+@needs_rs
+def test_an_invalid_doc_rs_cannot_judge_alike_gets_its_findings_from_python_jsonschema(tmp_path: Path) -> None:
+    """A float in the front matter is not JSON both libraries read alike: python-jsonschema
+    judges the doc, and the findings are the same."""
+    root = copy_tree(TREES["invalid"], tmp_path / "tree")
+    doc = root / "docs" / "gatekeeper" / "C4-billing.md"
+    doc.write_text("---\nreviewed: !!float 1.5\n---\n" + doc.read_text(encoding="utf-8"), encoding="utf-8")
+    found, modules = _findings_and_modules(root, "docs/gatekeeper/C4-billing.md")
+    assert MISSING_FIELD in found
     assert "jsonschema" in _jsonschema(modules)
 
 
