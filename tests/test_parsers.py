@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from forgea_hooks.documents import markdown, parsers
-from forgea_hooks.documents.parsers import pure
-from forgea_hooks.documents.tree import MAX_NESTING
+from forgea_hooks.documents.parsers import hosts, pure
+from forgea_hooks.documents.tree import MAX_NESTING, Node
 from tests import fresh
 from tests.conftest import CORPUS, REPO
 
@@ -175,3 +175,63 @@ def test_without_the_native_parser_the_corpus_gives_the_same_findings(tmp_path: 
     assert blocked.returncode == default.returncode == 1, blocked.stderr
     assert json.loads(blocked.stdout)["findings"] == json.loads(default.stdout)["findings"]
     assert json.loads(blocked.stdout)["findings"]
+
+
+BOTH = pytest.mark.parametrize("parse", [native.parse, pure.parse], ids=["native", "pure"])
+
+
+def links_of(parse: parsers.Parse, text: str) -> list[tuple[str, int, str]]:
+    found: list[tuple[str, int, str]] = []
+
+    def walk(node: Node) -> None:
+        found.extend((inline.kind, inline.line, inline.url) for inline in node.inlines)
+        for child in node.children:
+            walk(child)
+
+    parsed = parse(text)
+    walk(parsed.root)
+    return found + [("definition", definition.line, definition.url) for definition in parsed.definitions]
+
+
+@BOTH
+@pytest.mark.parametrize(
+    ("written", "url"),
+    [
+        ("http://☃.net/", "http://xn--n3h.net/"),
+        ("https://münchen.de/straße", "https://xn--mnchen-3ya.de/stra%C3%9Fe"),
+        ("http://xn--γ.com/", "http://xn--xn---emd.com/"),
+        ("http://user:pw@☃.net:8080/a", "http://user:pw@xn--n3h.net:8080/a"),
+        ("mailto:user@☃.net", "mailto:user@xn--n3h.net"),
+        ("//☃.net/", "//xn--n3h.net/"),
+        ("http://[::1]:8080/a?b=[c]", "http://[::1]:8080/a?b=%5Bc%5D"),
+        ("http://%E2%98%83.net/", "http://xn--n3h.net/"),
+    ],
+)
+def test_a_links_host_comes_in_its_ascii_form(parse: parsers.Parse, written: str, url: str) -> None:
+    """As a URL library and DNS read it (markdown-it.rs percent-encodes a host, markdown-it-py
+    gives punycode and IPv6 brackets): a link to an IDN or IPv6 host can be fetched and matched."""
+    autolink = f" <{written}>" if ":" in written else ""  # an autolink names its scheme
+    text = f"[a]({written}){autolink} ![i]({written}) [d]\n\n[d]: {written}\n"
+    assert [found_url for _, _, found_url in links_of(parse, text)] == [url] * (5 if autolink else 4)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[fe80::1%25eth0]/",  # an IPv6 zone stays escaped, as RFC 6874 writes it
+        "http://a%2Fb.example/",  # an escape that decodes to a delimiter
+        "http://%FF.example/",  # not UTF-8
+        "ftp://%E2%98%83.net/",  # markdown-it recodes the hosts of http(s), mailto and // only
+        "http://%5Bnot-v6%5D/",
+        "http://host.example/%E2%98%83",  # the path is no host
+        "relative/%E2%98%83",
+    ],
+)
+def test_a_host_that_does_not_decode_to_a_domain_is_left_as_written(url: str) -> None:
+    assert hosts.readable(url) == url
+
+
+@given(st.text(alphabet="%25EAB9F[]:@/?#.aé☃-x", max_size=40).map(lambda rest: "http://" + rest))
+def test_reading_a_host_never_raises_and_reads_once(url: str) -> None:
+    readable = hosts.readable(url)
+    assert hosts.readable(readable) == readable

@@ -21,7 +21,7 @@ from operator import add
 from markdown_it_pyrs import MarkdownIt
 from markdown_it_pyrs import Node as RsNode
 
-from forgea_hooks.documents.parsers import autolinks
+from forgea_hooks.documents.parsers import autolinks, hosts
 from forgea_hooks.documents.tree import MAX_NESTING, Definition, Node, Tree, strip_indent
 
 NAME = "markdown-it-pyrs"
@@ -321,7 +321,7 @@ class _Adapter:
             if kind is None:
                 if name == "definition":
                     line = bisect_right(starts, _start(rs))
-                    self.result.definitions.append(Definition(str(rs.meta["destination"]), line))
+                    self.result.definitions.append(Definition(hosts.readable(str(rs.meta["destination"])), line))
                 elif run < 0:
                     run = index
                 continue
@@ -448,7 +448,7 @@ class _Adapter:
             if name == "image" or not in_link:
                 line = bisect_right(self.starts, _start(rs))
                 node = Node(name, line, line)
-                node.url = str(rs.meta.get("url", ""))
+                node.url = hosts.readable(str(rs.meta.get("url", "")))
                 found.append(node)
             for child in rs.children:
                 self._inline(child, found, True)

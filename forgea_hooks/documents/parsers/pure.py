@@ -13,7 +13,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from forgea_hooks.documents.parsers import autolinks
+from forgea_hooks.documents.parsers import autolinks, hosts
 from forgea_hooks.documents.tree import MAX_NESTING, Definition, Node, Tree
 
 NAME = "markdown-it-py"
@@ -81,7 +81,7 @@ def parse(text: str) -> Tree:
             node = Node(kind, lines[0] + 1, lines[1], token.content if kind == "html_block" else "")
             siblings.append(node)
     for reference in references.values():
-        tree.definitions.append(Definition(reference["href"], reference.get("map", [0])[0] + 1))
+        tree.definitions.append(Definition(hosts.readable(reference["href"]), reference.get("map", [0])[0] + 1))
     return tree
 
 
@@ -98,11 +98,12 @@ def _inlines(content: str, line: int, env: MutableMapping[str, Any]) -> list[Nod
             line += 1
         elif kind == "link_open":
             in_link += 1
-            found.append(_inline("autolink" if token.markup == "autolink" else "link", line, str(token.attrs["href"])))
+            url = hosts.readable(str(token.attrs["href"]))
+            found.append(_inline("autolink" if token.markup == "autolink" else "link", line, url))
         elif kind == "link_close":
             in_link -= 1
         elif kind == "image":
-            found.append(_inline("image", line, str(token.attrs["src"])))
+            found.append(_inline("image", line, hosts.readable(str(token.attrs["src"]))))
         elif kind == "html_inline":
             node = Node("html", line, line + token.content.count("\n"), token.content)
             found.append(node)
