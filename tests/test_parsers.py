@@ -235,3 +235,27 @@ def test_a_host_that_does_not_decode_to_a_domain_is_left_as_written(url: str) ->
 def test_reading_a_host_never_raises_and_reads_once(url: str) -> None:
     readable = hosts.readable(url)
     assert hosts.readable(readable) == readable
+
+
+@BOTH
+@pytest.mark.parametrize("opening", ["<p>a", "<div> a", "<!-- a", "<script>a", "</div> a", "<?php a", "<!DOCTYPE a"])
+def test_a_line_that_opens_an_html_block_heads_no_table(parse: parsers.Parse, opening: str) -> None:
+    """GFM and markdown-it.rs: the HTML block's (markdown-it-py made such a line a table's header)."""
+    assert [node.kind for node in parse(f"{opening} | b\n| - | - |\n").root.children] == ["html_block"]
+
+
+@BOTH
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("a `code\nspan` b\nsee https://a.example/\n", 3),
+        ("![alt\ntext](http://i.example/x.png) then\nhttps://a.example/\n", 3),
+        ("[x](\nhttp://c.example/ 'ti\ntle') and\nhttps://a.example/\n", 4),
+    ],
+)
+def test_a_link_after_a_line_break_inside_a_code_span_or_link_keeps_its_line(
+    parse: parsers.Parse, text: str, line: int
+) -> None:
+    """The fallback counted softbreak tokens only, and a code span, an image or a link's
+    destination holds its line breaks without one."""
+    assert links_of(parse, text)[-1] == ("autolink", line, "https://a.example/")

@@ -7,10 +7,14 @@ doc defines some), since the model takes every other block's inline source as it
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_inline
+from markdown_it.rules_block.html_block import HTML_SEQUENCES
+from markdown_it.rules_block.state_block import StateBlock
+from markdown_it.rules_block.table import table as markdown_it_table
+from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
 
 from forgea_hooks.documents.parsers import autolinks, hosts
@@ -18,8 +22,51 @@ from forgea_hooks.documents.tree import MAX_NESTING, Definition, Node, Tree
 
 NAME = "markdown-it-py"
 
+# The openings of CommonMark's HTML blocks of kinds 1 to 6, those that may interrupt a paragraph.
+_HTML_BLOCK_OPENINGS = tuple(opening for opening, _, interrupts in HTML_SEQUENCES if interrupts)
+
+
+def _table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it-py's table rule, except on a line that opens an HTML block of kinds 1 to 6: as
+    in GFM and markdown-it.rs, ``<p>a | b`` over a delimiter row is that HTML block, not a table's
+    header."""
+    position = state.bMarks[start] + state.tShift[start]
+    if state.src.startswith("<", position) and not state.is_code_block(start):
+        line = state.src[position : state.eMarks[start]]
+        if any(opening.search(line) for opening in _HTML_BLOCK_OPENINGS):
+            return False
+    return markdown_it_table(state, start, end, silent)
+
+
 _PARSER = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable("table")
+# Replacing a rule drops its chains: the table interrupts a paragraph and a reference, as before.
+_PARSER.block.ruler.at("table", _table, {"alt": ["paragraph", "reference"]})
 _PARSER.disable(["inline", "text_join"])
+
+# Where in the inline source a token was written, for the tokens whose source may hold line breaks
+# that no softbreak token stands for: a code span's and an image's, a link's destination and title.
+_SPAN = "forgea_hooks_span"
+
+
+def _spanned(
+    rule: Callable[[StateInline, bool], bool], opening: str, kinds: frozenset[str]
+) -> Callable[[StateInline, bool], bool]:
+    def spanned(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        # The rule's own first test, made here: most positions it is tried at open nothing.
+        if state.src[start] != opening or not rule(state, silent):
+            return False
+        for token in state.tokens[count:]:
+            if token.type in kinds and _SPAN not in token.meta:
+                token.meta[_SPAN] = (start, state.pos)
+        return True
+
+    return spanned
+
+
+_PARSER.inline.ruler.at("backticks", _spanned(rules_inline.backtick, "`", frozenset({"code_inline"})))
+_PARSER.inline.ruler.at("link", _spanned(rules_inline.link, "[", frozenset({"link_open", "link_close"})))
+_PARSER.inline.ruler.at("image", _spanned(rules_inline.image, "!", frozenset({"image"})))
 
 _BLOCK_KINDS = {
     "heading": "heading",
@@ -85,15 +132,18 @@ def parse(text: str) -> Tree:
     return tree
 
 
-def _inlines(content: str, line: int, env: MutableMapping[str, Any]) -> list[Node]:
+def _inlines(content: str, first: int, env: MutableMapping[str, Any]) -> list[Node]:
     """Links, images, autolinks and inline HTML of one block's inline source, each with its line
     (the block's first line plus the line breaks before it)."""
     children: list[Token] = []
     _PARSER.inline.parse(content, _PARSER, env, children)
+    breaks = "\n" in content
     found: list[Node] = []
     in_link = 0
+    line = first
     for token in children:
         kind = token.type
+        span: tuple[int, int] | None = token.meta.get(_SPAN) if token.meta else None
         if kind in ("softbreak", "hardbreak"):
             line += 1
         elif kind == "link_open":
@@ -110,6 +160,9 @@ def _inlines(content: str, line: int, env: MutableMapping[str, Any]) -> list[Nod
             line = node.end
         elif kind == "text" and not in_link and ("://" in token.content or "www." in token.content):
             found.extend(_linkify(token.content, line))
+        if span is not None and breaks and kind != "link_open":
+            # Past a code span, an image or a link's end: its line breaks counted from the source.
+            line = first + content.count("\n", 0, span[1])
     return found
 
 
