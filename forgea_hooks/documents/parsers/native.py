@@ -54,7 +54,8 @@ _LINK_KINDS = frozenset({"link", "image", "autolink"})
 # goes to the fallback parser, which stops at MAX_NESTING like this adapter does.
 _DEEP = 1000
 _PREFIX_CHARACTERS = " \t>*+-0123456789.)"
-_ESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\\\|")
+_QUOTE = -1  # a block quote among a block's containers (a list item is its marker's offset)
+_CONTAINER_KINDS = frozenset({"bullet_list", "ordered_list", "list_item", "blockquote"})
 
 
 def parse(text: str) -> Tree:
@@ -278,7 +279,7 @@ def _too_deep(line: str) -> bool:
 
 
 class _Adapter:
-    __slots__ = ("ascii", "data", "encoded", "lines", "references", "result", "starts", "stopped", "text")
+    __slots__ = ("ascii", "data", "encoded", "labels", "lines", "references", "result", "starts", "stopped", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -292,8 +293,10 @@ class _Adapter:
         self.starts: list[int] = list(map(add, accumulate(lengths, initial=0), range(len(self.lines))))
         self.result = Tree(Node("root", 1, len(self.lines)))
         self.stopped = False
-        # The same test as the fallback's for which blocks can hold a link (see pure.py).
+        # Whether the doc defines a reference: the fallback's test for which blocks can hold a link
+        # (see pure.py). Known once the doc is parsed; a doc without "]:" surely defines none.
         self.references = "]:" in text
+        self.labels: set[str] = set()
 
     def tree(self) -> Tree:
         try:
@@ -304,11 +307,13 @@ class _Adapter:
             from forgea_hooks.documents.parsers import pure
 
             return pure.parse(self.text)
-        self._children(rs_root, self.result.root, 0, -1)
+        self.references = self.references and _defines(rs_root)
+        self._children(rs_root, self.result.root, 0, ())
         return self.result
 
-    def _children(self, rs_parent: RsNode, parent: Node, level: int, item: int) -> None:
-        """``item``: the byte offset of the list item's marker that holds these blocks, or -1."""
+    def _children(self, rs_parent: RsNode, parent: Node, level: int, containers: tuple[int, ...]) -> None:
+        """``containers``: the list items (each by the byte offset of its marker) and block quotes
+        (``_QUOTE``) that hold these blocks, the outermost first."""
         starts = self.starts
         references = self.references
         siblings: list[Node] = []
@@ -320,20 +325,26 @@ class _Adapter:
             kind = _BLOCK_KINDS.get(name)
             if kind is None:
                 if name == "definition":
-                    line = bisect_right(starts, _start(rs))
-                    self.result.definitions.append(Definition(hosts.readable(str(rs.meta["destination"])), line))
+                    # The first definition of a label is the one links use, and the only one the
+                    # fallback keeps.
+                    label = _label_key(str(rs.meta.get("label", "")))
+                    if label not in self.labels:
+                        self.labels.add(label)
+                        line = bisect_right(starts, _start(rs))
+                        destination = hosts.readable(str(rs.meta["destination"]))
+                        self.result.definitions.append(Definition(destination, line))
                 elif run < 0:
                     run = index
                 continue
             start, end = rs.srcmap or (0, 0)
             if run >= 0:
-                siblings.append(self._tight_paragraph(kids[run:index], parent.end, item, start))
+                siblings.append(self._tight_paragraph(kids[run:index], parent.end, containers, start))
                 run = -1
             first = bisect_right(starts, start)
             node = Node(kind, first, bisect_right(starts, end - 1) if end > start else first)
             siblings.append(node)
             if kind == "paragraph":
-                text = node.text = self._block_text(start, first, node.end, item)
+                text = node.text = self._block_text(start, first, node.end, containers)
                 # The same test as the fallback's for which blocks can hold a link (see pure.py).
                 if "://" in text or "www." in text or (references and "]" in text):
                     node.inlines = self._inlines(rs.children)
@@ -342,29 +353,31 @@ class _Adapter:
                     self.result.stopped_at = first
                     self.stopped = True
                     return
-                self._children(rs, node, level + 1, start if kind == "list_item" else item)
+                self._children(rs, node, level + 1, (*containers, start if kind == "list_item" else _QUOTE))
                 if self.stopped:
                     return
             elif kind == "heading":
                 node.level = int(rs.meta["level"])
-                text = node.text = self._heading_text(node, start, first, item, name == "heading")
+                text = node.text = self._heading_text(node, start, first, containers, name == "heading")
                 if "://" in text or "www." in text or (references and "]" in text):
                     node.inlines = self._inlines(rs.children)
             elif kind == "cell":
                 text = self._slice(start, end)
-                text = node.text = (_ESCAPED_PIPE.sub(r"\1|", text) if "\\|" in text else text).strip()
+                # As markdown-it splits a row: a | after a backslash is the cell's, whatever is
+                # before that backslash, and loses the backslash.
+                text = node.text = text.replace("\\|", "|").strip()
                 if "://" in text or "www." in text or (references and "]" in text):
                     node.inlines = self._inlines(rs.children)
             elif kind == "html_block":
                 node.text = str(rs.meta.get("content", ""))
             elif kind != "code":
-                self._children(rs, node, level + 1, item)
+                self._children(rs, node, level + 1, containers)
                 if self.stopped:
                     return
         if run >= 0:
-            siblings.append(self._tight_paragraph(kids[run:], parent.end, item, -1))
+            siblings.append(self._tight_paragraph(kids[run:], parent.end, containers, -1))
 
-    def _tight_paragraph(self, inline: Sequence[RsNode], last: int, item: int, after: int) -> Node:
+    def _tight_paragraph(self, inline: Sequence[RsNode], last: int, containers: tuple[int, ...], after: int) -> Node:
         """The hidden paragraph of a tight list item: from its first inline node to the line before
         the next block (starting at byte ``after``), or to ``last``, the item's last line, when no
         block follows (``after`` -1); trailing blank lines left out. ``inline`` may hold reference
@@ -377,7 +390,13 @@ class _Adapter:
         lines = self.lines
         while last > first and not lines[last - 1].strip():
             last -= 1
-        text = self._block_text(start, first, last, item)
+        if last > first and span and inline[0].children and bisect_right(self.starts, span[1] - 1) != first:
+            # markdown-it.rs misplaces the start of emphasis that runs onto the next line (by the
+            # indentation of lines before it, earlier or later), but not that of its text: the
+            # paragraph starts on its first text's line, where the line's containers end.
+            first = bisect_right(self.starts, _start(_first_leaf(inline[0])))
+            start = self.starts[first - 1] + self._content_start(first, containers)
+        text = self._block_text(start, first, last, containers)
         node = Node("paragraph", first, last, text)
         if "://" in text or "www." in text or (self.references and "]" in text):
             node.inlines = self._inlines(inline)
@@ -394,20 +413,23 @@ class _Adapter:
             return self.lines[line - 1][start - self.starts[line - 1] :]
         return self.encoded[line - 1][start - self.starts[line - 1] :].decode("utf-8", "replace")
 
-    def _block_text(self, start: int, first: int, last: int, item: int) -> str:
+    def _block_text(self, start: int, first: int, last: int, containers: tuple[int, ...]) -> str:
         """A paragraph's inline source: its first line from where the paragraph starts, each later
-        line less the list item's indentation, stripped (markdown-it's getLines)."""
+        line less its containers' markers and indentation, stripped (markdown-it's getLines)."""
         if self.ascii:
             head = self.lines[first - 1][start - self.starts[first - 1] :]
         else:
             head = self.encoded[first - 1][start - self.starts[first - 1] :].decode("utf-8", "replace")
         if last <= first:
             return head.strip()
-        indent = self._item_indent(item) if item >= 0 else 0
-        rest = [strip_indent(line, indent) for line in self.lines[first:last]]
+        indent = self._indent(containers)
+        lines = self.lines[first:last]
+        if _QUOTE in containers:
+            lines = [line[_after_quotes(line, containers) :] for line in lines]
+        rest = [strip_indent(line, indent) for line in lines] if indent else lines
         return "\n".join([head, *rest]).strip()
 
-    def _heading_text(self, node: Node, start: int, first: int, item: int, atx: bool) -> str:
+    def _heading_text(self, node: Node, start: int, first: int, containers: tuple[int, ...], atx: bool) -> str:
         if atx:
             body = self._line_rest(start, first).lstrip(" ").lstrip("#").rstrip(" \t")
             closing = body.rstrip("#")
@@ -415,7 +437,34 @@ class _Adapter:
                 body = closing
             return body.strip()
         # A setext heading: its text lines without the underline.
-        return self._block_text(start, first, node.end - 1, item)
+        return self._block_text(start, first, node.end - 1, containers)
+
+    def _indent(self, containers: tuple[int, ...]) -> int:
+        """The indentation markdown-it strips from a paragraph's later lines after their block
+        quote markers (its blkIndent): the innermost list item's content column, counted from the
+        end of the quote markers on the item's first line, or 0 when a quote is innermost."""
+        if not containers or containers[-1] == _QUOTE:
+            return 0
+        marker = containers[-1]
+        if _QUOTE not in containers:
+            return self._item_indent(marker)
+        line = self.lines[bisect_right(self.starts, marker) - 1]
+        return self._item_indent(marker) - _columns(line[: _after_quotes(line, containers[:-1])])
+
+    def _content_start(self, number: int, containers: tuple[int, ...]) -> int:
+        """Where line ``number``'s containers end: past its quote markers, and on the innermost list
+        item's first line past the item's marker too (as a character offset)."""
+        line = self.lines[number - 1]
+        if containers and containers[-1] != _QUOTE and bisect_right(self.starts, containers[-1]) == number:
+            content = self._item_indent(containers[-1])
+            position = column = 0
+            while position < len(line):
+                column += 4 - column % 4 if line[position] == "\t" else 1
+                if column > content:
+                    break
+                position += 1
+            return position
+        return _after_quotes(line, containers)
 
     def _item_indent(self, marker: int) -> int:
         """The column where a list item's content starts (CommonMark: after the marker and 1-4
@@ -477,6 +526,50 @@ def _autolink(url: str, line: int) -> Node:
 def _start(rs: RsNode) -> int:
     span = rs.srcmap
     return span[0] if span else 0
+
+
+def _after_quotes(line: str, containers: tuple[int, ...]) -> int:
+    """Where ``line`` goes on past the markers of the block quotes in ``containers``, as
+    markdown-it's blockquote rule reads a continued line: white space, ``>`` and one space. A line
+    that lacks a quote's marker (a lazy continuation line) ends the reading there."""
+    position = 0
+    for container in containers:
+        if container != _QUOTE:
+            continue
+        at = position
+        while at < len(line) and line[at] in " \t":
+            at += 1
+        if at >= len(line) or line[at] != ">":
+            break
+        position = at + 1
+        if position < len(line):
+            if line[position] == " ":
+                position += 1
+            elif line[position] == "\t" and _columns(line[:position]) % 4 == 3:
+                # A tab right after the marker is its space only where it takes one column.
+                position += 1
+    return position
+
+
+def _defines(rs: RsNode) -> bool:
+    """Whether a reference definition is among these blocks (they are found in containers only)."""
+    for child in rs.children:
+        name = child.name
+        if name == "definition" or (name in _CONTAINER_KINDS and _defines(child)):
+            return True
+    return False
+
+
+def _label_key(label: str) -> str:
+    # markdown-it's normalizeReference: white space collapsed, case folded both ways. (str.split
+    # also splits at U+001C-U+001F and U+0085, which markdown-it leaves: no label has them.)
+    return " ".join(label.split()).lower().upper()
+
+
+def _first_leaf(rs: RsNode) -> RsNode:
+    while rs.children:
+        rs = rs.children[0]
+    return rs
 
 
 def _columns(text: str) -> int:
