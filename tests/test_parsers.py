@@ -341,3 +341,15 @@ def test_a_backslash_before_an_escaped_pipe_stays_in_the_cell(parse: parsers.Par
 def test_the_first_definition_of_a_label_is_the_one_kept(parse: parsers.Parse) -> None:
     text = "[x]\n\n[x]: https://first.example/\n[ X ]: https://second.example/\n"
     assert links_of(parse, text) == [("link", 1, "https://first.example/"), ("definition", 3, "https://first.example/")]
+
+
+def test_the_real_docs_script_names_a_doc_the_parsers_read_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests import differential_docs
+
+    (tmp_path / "same.md").write_text("> quoted\n> lines https://a.example/\n", encoding="utf-8")
+    assert differential_docs.main([str(tmp_path)]) == 0
+    (tmp_path / "apart.md").write_text("> - Technology: Q\n| a | b |\n|---|---|\n| X | 1 |\n", encoding="utf-8")
+    assert differential_docs.main([str(tmp_path)]) == 1
+    assert capsys.readouterr().out.splitlines() == [str(tmp_path / "apart.md")]
