@@ -22,7 +22,7 @@ from forgea_hooks.documents import markdown, parsers
 from forgea_hooks.documents.parsers import hosts, pure
 from forgea_hooks.documents.tree import MAX_NESTING, Node
 from tests import fresh
-from tests.conftest import CORPUS, REPO
+from tests.conftest import CORPUS, REPO, TREES, copy_tree
 
 native = pytest.importorskip("forgea_hooks.documents.parsers.native", reason="markdown-it-pyrs is not installed")
 
@@ -133,6 +133,7 @@ PIECES = [
     "[IDN](https://münchen.example/straße) <http://☃.example/> ![v6](http://[::1]:8080/x) [r3]",
     "[r3]: https://bücher.example/\n[R3]: https://second.example/",
     "<p>a | b\n|---|---|",
+    "> - **a tab\n>\t  after** the marker https://tab.example/\n",
     "| a | b |\n|---|---|\n| `c\\\\|` | d |",
 ]
 docs = st.lists(st.sampled_from(PIECES), min_size=1, max_size=14).flatmap(
@@ -302,6 +303,10 @@ def test_a_line_that_opens_an_html_block_heads_no_table(parse: parsers.Parse, op
         ("* **Key: a\n  b**, c\n", ["**Key: a\nb**, c"]),
         ("- x\n- **a\n  b**\n", ["x", "**a\nb**"]),
         ("1. ***a\n   b***\n", ["***a\nb***"]),
+        ("- **Note: this\n  is very\n important** x\n", ["**Note: this\nis very\nimportant** x"]),
+        ("- **Version pin***: 1.2.3\n", ["**Version pin***: 1.2.3"]),
+        (">1. e\n>\td\n", ["e\nd"]),
+        ("> - a\n>\t  b\n", ["a\n  b"]),
     ],
 )
 def test_a_paragraphs_later_lines_lose_their_containers_markers(
@@ -320,6 +325,7 @@ def test_a_paragraphs_later_lines_lose_their_containers_markers(
         ("a `code\nspan` b\nsee https://a.example/\n", 3),
         ("![alt\ntext](http://i.example/x.png) then\nhttps://a.example/\n", 3),
         ("[x](\nhttp://c.example/ 'ti\ntle') and\nhttps://a.example/\n", 4),
+        ("- **Note: this\n  is very\n important** https://a.example/\n", 3),
     ],
 )
 def test_a_link_after_a_line_break_inside_a_code_span_or_link_keeps_its_line(
@@ -353,3 +359,19 @@ def test_the_real_docs_script_names_a_doc_the_parsers_read_apart(
     (tmp_path / "apart.md").write_text("> - Technology: Q\n| a | b |\n|---|---|\n| X | 1 |\n", encoding="utf-8")
     assert differential_docs.main([str(tmp_path)]) == 1
     assert capsys.readouterr().out.splitlines() == [str(tmp_path / "apart.md")]
+
+
+def test_a_doc_the_fallback_parser_fails_on_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
+    """markdown-it-py raises IndexError on ``>1. <!--`` followed by a bare ``>`` line: that doc gets
+    a file-invalid finding and the other docs are still checked, with no internal error."""
+    assert pure.parse(">1. <!--\n>").failed == "markdown-it-py raised IndexError"
+    root = copy_tree(TREES["valid"], tmp_path / "tree")
+    broken = root / "docs" / "official-docs" / "EPIC-B" / "broken.md"
+    broken.write_text("# Purpose\n\n>1. <!--\n>", encoding="utf-8")
+    done = run_blocked(["check", "--format", "json", "--no-cache"], root)
+    assert done.returncode == 1, done.stderr
+    findings = json.loads(done.stdout)["findings"]
+    unread = [f for f in findings if f["rule"] == "file-invalid"]
+    assert [(f["path"], f["line"]) for f in unread] == [("docs/official-docs/EPIC-B/broken.md", 1)]
+    assert "could not read this doc (markdown-it-py raised IndexError)" in unread[0]["message"]
+    assert {f["path"] for f in findings} == {"docs/official-docs/EPIC-B/broken.md"}

@@ -147,6 +147,8 @@ def parse(text: str, path: str, relpath: str, kind: str) -> tuple[Document, list
         lines = text.split("\n")
         text = "\n" * front.end_line + "\n".join(lines[front.end_line :])
     tree = parsers.parse(text)
+    if tree.failed:
+        problems.append((1, f"the Markdown parser could not read this doc ({tree.failed}); nothing of it was read"))
     if tree.stopped_at:
         problems.append(
             (

@@ -68,6 +68,8 @@ class Tree:
     definitions: list[Definition] = field(default_factory=list)
     # The line where block parsing stopped at MAX_NESTING, or 0 when it read the whole text.
     stopped_at: int = 0
+    # Why the parser read nothing of the text (it raised), or "" when it read it.
+    failed: str = ""
 
 
 def strip_indent(line: str, indent: int) -> str:

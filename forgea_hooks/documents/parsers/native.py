@@ -338,7 +338,7 @@ class _Adapter:
                 continue
             start, end = rs.srcmap or (0, 0)
             if run >= 0:
-                siblings.append(self._tight_paragraph(kids[run:index], parent.end, containers, start))
+                siblings.append(self._tight_paragraph(kids[run:index], parent.end, containers, start, run == 0))
                 run = -1
             first = bisect_right(starts, start)
             node = Node(kind, first, bisect_right(starts, end - 1) if end > start else first)
@@ -375,27 +375,34 @@ class _Adapter:
                 if self.stopped:
                     return
         if run >= 0:
-            siblings.append(self._tight_paragraph(kids[run:], parent.end, containers, -1))
+            siblings.append(self._tight_paragraph(kids[run:], parent.end, containers, -1, run == 0))
 
-    def _tight_paragraph(self, inline: Sequence[RsNode], last: int, containers: tuple[int, ...], after: int) -> Node:
+    def _tight_paragraph(
+        self, inline: Sequence[RsNode], last: int, containers: tuple[int, ...], after: int, leading: bool
+    ) -> Node:
         """The hidden paragraph of a tight list item: from its first inline node to the line before
         the next block (starting at byte ``after``), or to ``last``, the item's last line, when no
-        block follows (``after`` -1); trailing blank lines left out. ``inline`` may hold reference
-        definitions, which hold no link to read."""
+        block follows (``after`` -1); trailing blank lines left out. ``leading``: it is the item's
+        first block. ``inline`` may hold reference definitions, which hold no link to read."""
+        # markdown-it.rs misplaces the start of emphasis (by a few bytes either way, or below zero)
+        # when it runs onto the next line or ends in more delimiters than it opened with, but not
+        # that of its text. An item's first paragraph starts where the item's content does: past
+        # its marker, right after white space, which a misplaced start is not.
         span = inline[0].srcmap
         start = span[0] if span else 0
+        if leading and inline[0].children and not (start > containers[-1] and self._after_blank(start)):
+            start = self._after_marker(containers[-1])
+        if (start < 0 or not leading) and span and inline[0].children and self._misplaced(span[0], span[1]):
+            number = bisect_right(self.starts, _start(_first_leaf(inline[0])))
+            start = self.starts[number - 1] + self._content_start(number, containers)
+        elif start < 0:
+            start = span[0] if span else 0
         first = bisect_right(self.starts, start)
         if after >= 0:
             last = bisect_right(self.starts, after) - 1
         lines = self.lines
         while last > first and not lines[last - 1].strip():
             last -= 1
-        if last > first and span and inline[0].children and bisect_right(self.starts, span[1] - 1) != first:
-            # markdown-it.rs misplaces the start of emphasis that runs onto the next line (by the
-            # indentation of lines before it, earlier or later), but not that of its text: the
-            # paragraph starts on its first text's line, where the line's containers end.
-            first = bisect_right(self.starts, _start(_first_leaf(inline[0])))
-            start = self.starts[first - 1] + self._content_start(first, containers)
         text = self._block_text(start, first, last, containers)
         node = Node("paragraph", first, last, text)
         if "://" in text or "www." in text or (self.references and "]" in text):
@@ -425,8 +432,9 @@ class _Adapter:
         indent = self._indent(containers)
         lines = self.lines[first:last]
         if _QUOTE in containers:
-            lines = [line[_after_quotes(line, containers) :] for line in lines]
-        rest = [strip_indent(line, indent) for line in lines] if indent else lines
+            rest = [_strip_from(line, _after_quotes(line, containers), indent) for line in lines]
+        else:
+            rest = [strip_indent(line, indent) for line in lines] if indent else lines
         return "\n".join([head, *rest]).strip()
 
     def _heading_text(self, node: Node, start: int, first: int, containers: tuple[int, ...], atx: bool) -> str:
@@ -449,7 +457,40 @@ class _Adapter:
         if _QUOTE not in containers:
             return self._item_indent(marker)
         line = self.lines[bisect_right(self.starts, marker) - 1]
-        return self._item_indent(marker) - _columns(line[: _after_quotes(line, containers[:-1])])
+        return self._item_indent(marker) - _origin(line, _after_quotes(line, containers[:-1]))
+
+    def _after_blank(self, offset: int) -> bool:
+        """Whether the byte at ``offset`` starts a word that white space comes right before."""
+        if not 0 < offset < len(self.data or self.text):
+            return False
+        if self.ascii:
+            before, at = self.text[offset - 1], self.text[offset]
+        else:
+            before, at = chr(self.data[offset - 1]), chr(self.data[offset])
+        return before in " \t" and at not in " \t\n"
+
+    def _misplaced(self, start: int, end: int) -> bool:
+        """Whether an inline node's span may be one markdown-it.rs misplaced: past its end or the
+        doc's, or over more than one line."""
+        if start > end or start >= len(self.data or self.text):
+            return True
+        return bisect_right(self.starts, start) != bisect_right(self.starts, end - 1)
+
+    def _after_marker(self, marker: int) -> int:
+        """The byte offset where the content of the list item whose marker is at byte ``marker``
+        starts on the marker's line, or -1 when the rest of that line is blank (its content starts
+        on a later line)."""
+        number = bisect_right(self.starts, marker)
+        line = self.lines[number - 1]
+        # What comes before the content on its line (container markers, the item's marker, white
+        # space) is ASCII: a count of its characters is a count of its bytes.
+        position = marker - self.starts[number - 1]
+        while position < len(line) and line[position] in "0123456789":
+            position += 1
+        position += 1  # the bullet, or the ordered list's delimiter
+        while position < len(line) and line[position] in " \t":
+            position += 1
+        return marker + position - (marker - self.starts[number - 1]) if position < len(line) else -1
 
     def _content_start(self, number: int, containers: tuple[int, ...]) -> int:
         """Where line ``number``'s containers end: past its quote markers, and on the innermost list
@@ -549,6 +590,32 @@ def _after_quotes(line: str, containers: tuple[int, ...]) -> int:
                 # A tab right after the marker is its space only where it takes one column.
                 position += 1
     return position
+
+
+def _origin(line: str, position: int) -> int:
+    """The column a quote's content starts at, ``position`` being where _after_quotes stopped: a
+    tab right after ``>`` that was not taken whole gives its first column to the marker's space."""
+    column = _columns(line[:position])
+    if 0 < position < len(line) and line[position - 1] == ">" and line[position] == "\t":
+        return column + 1
+    return column
+
+
+def _strip_from(line: str, position: int, indent: int) -> str:
+    """``line`` from ``position`` on, less up to ``indent`` columns of white space, its tabs
+    measured where they stand in the line (as markdown-it's getLines, after a quote's marker)."""
+    column = _columns(line[:position])
+    start = _origin(line, position)
+    while position < len(line) and max(column - start, 0) < indent:
+        char = line[position]
+        if char == "\t":
+            column += 4 - column % 4
+        elif char == " ":
+            column += 1
+        else:
+            break
+        position += 1
+    return " " * (column - start - indent) + line[position:] if column - start > indent else line[position:]
 
 
 def _defines(rs: RsNode) -> bool:

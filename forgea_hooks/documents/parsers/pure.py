@@ -89,6 +89,17 @@ _CONTAINERS = ("list_item_open", "blockquote_open")
 
 
 def parse(text: str) -> Tree:
+    try:
+        return _parse(text)
+    except Exception as error:
+        # markdown-it-py has bugs a doc can reach (an IndexError on ``>1. <!--`` and a bare
+        # ``>`` line after it): that doc is reported unread, and the run goes on to the others.
+        tree = Tree(Node("root", 1, text.count("\n") + 1))
+        tree.failed = f"{NAME} raised {type(error).__name__}"
+        return tree
+
+
+def _parse(text: str) -> Tree:
     env: MutableMapping[str, Any] = {}
     tokens = _PARSER.parse(text, env)
     references = env.get("references", {})
@@ -138,6 +149,9 @@ def _inlines(content: str, first: int, env: MutableMapping[str, Any]) -> list[No
     children: list[Token] = []
     _PARSER.inline.parse(content, _PARSER, env, children)
     breaks = "\n" in content
+    # The line breaks before ``counted_to``, counted once: each span's are added as the walk gets
+    # there (spans come in source order), so a paragraph of many code spans stays linear.
+    counted_to = counted = 0
     found: list[Node] = []
     in_link = 0
     line = first
@@ -160,9 +174,11 @@ def _inlines(content: str, first: int, env: MutableMapping[str, Any]) -> list[No
             line = node.end
         elif kind == "text" and not in_link and ("://" in token.content or "www." in token.content):
             found.extend(_linkify(token.content, line))
-        if span is not None and breaks and kind != "link_open":
+        if span is not None and breaks and kind != "link_open" and span[1] > counted_to:
             # Past a code span, an image or a link's end: its line breaks counted from the source.
-            line = first + content.count("\n", 0, span[1])
+            counted += content.count("\n", counted_to, span[1])
+            counted_to = span[1]
+            line = first + counted
     return found
 
 
