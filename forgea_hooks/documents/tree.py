@@ -72,12 +72,16 @@ class Tree:
     failed: str = ""
 
 
-def strip_indent(line: str, indent: int) -> str:
-    """``line`` without up to ``indent`` columns of leading white space (tabs stop every 4 columns;
-    a tab that straddles the limit leaves spaces for its remainder), as markdown-it's getLines does."""
+def strip_indent(line: str, indent: int, position: int = 0, origin: int | None = None) -> str:
+    """``line`` from ``position`` on without up to ``indent`` columns of leading white space, as
+    markdown-it's getLines does: tabs stop every 4 columns of the line, the columns are counted from
+    ``origin`` (by default where ``position`` stands), and a tab that straddles the limit leaves
+    spaces for its remainder."""
     column = 0
-    position = 0
-    while position < len(line) and column < indent:
+    for char in line[:position]:
+        column += 4 - column % 4 if char == "\t" else 1
+    start = column if origin is None else origin
+    while position < len(line) and max(column - start, 0) < indent:
         char = line[position]
         if char == "\t":
             column += 4 - column % 4
@@ -87,4 +91,4 @@ def strip_indent(line: str, indent: int) -> str:
             break
         position += 1
     rest = line[position:]
-    return " " * (column - indent) + rest if column > indent else rest
+    return " " * (column - start - indent) + rest if column - start > indent else rest

@@ -432,7 +432,10 @@ class _Adapter:
         indent = self._indent(containers)
         lines = self.lines[first:last]
         if _QUOTE in containers:
-            rest = [_strip_from(line, _after_quotes(line, containers), indent) for line in lines]
+            rest = []
+            for line in lines:
+                position = _after_quotes(line, containers)
+                rest.append(strip_indent(line, indent, position, _origin(line, position)))
         else:
             rest = [strip_indent(line, indent) for line in lines] if indent else lines
         return "\n".join([head, *rest]).strip()
@@ -599,23 +602,6 @@ def _origin(line: str, position: int) -> int:
     if 0 < position < len(line) and line[position - 1] == ">" and line[position] == "\t":
         return column + 1
     return column
-
-
-def _strip_from(line: str, position: int, indent: int) -> str:
-    """``line`` from ``position`` on, less up to ``indent`` columns of white space, its tabs
-    measured where they stand in the line (as markdown-it's getLines, after a quote's marker)."""
-    column = _columns(line[:position])
-    start = _origin(line, position)
-    while position < len(line) and max(column - start, 0) < indent:
-        char = line[position]
-        if char == "\t":
-            column += 4 - column % 4
-        elif char == " ":
-            column += 1
-        else:
-            break
-        position += 1
-    return " " * (column - start - indent) + line[position:] if column - start > indent else line[position:]
 
 
 def _defines(rs: RsNode) -> bool:
