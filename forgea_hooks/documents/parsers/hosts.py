@@ -52,12 +52,13 @@ def _host_start(url: str) -> int | None:
     if url.startswith("//"):
         return 2
     scheme = _SCHEME.match(url)
-    if scheme is None or scheme.group()[:-1].lower() not in _RECODED:
+    name = scheme.group()[:-1].lower() if scheme else ""
+    if scheme is None or name not in _RECODED:
         return None
     after = scheme.end()
     if url.startswith("//", after):
         return after + 2
-    return after if scheme.group()[:-1].lower() == "mailto" else None
+    return after if name == "mailto" else None
 
 
 def _split_port(hostport: str) -> tuple[str, str]:

@@ -384,19 +384,21 @@ class _Adapter:
         the next block (starting at byte ``after``), or to ``last``, the item's last line, when no
         block follows (``after`` -1); trailing blank lines left out. ``leading``: it is the item's
         first block. ``inline`` may hold reference definitions, which hold no link to read."""
-        # markdown-it.rs misplaces the start of emphasis (by a few bytes either way, or below zero)
-        # when it runs onto the next line or ends in more delimiters than it opened with, but not
-        # that of its text. An item's first paragraph starts where the item's content does: past
-        # its marker, right after white space, which a misplaced start is not.
-        span = inline[0].srcmap
+        head = inline[0]
+        span = head.srcmap
         start = span[0] if span else 0
-        if leading and inline[0].children and not (start > containers[-1] and self._after_blank(start)):
-            start = self._after_marker(containers[-1])
-        if (start < 0 or not leading) and span and inline[0].children and self._misplaced(span[0], span[1]):
-            number = bisect_right(self.starts, _start(_first_leaf(inline[0])))
-            start = self.starts[number - 1] + self._content_start(number, containers)
-        elif start < 0:
-            start = span[0] if span else 0
+        if head.children:
+            # markdown-it.rs misplaces the start of emphasis (by a few bytes either way, or below
+            # zero) when it runs onto the next line or ends in more delimiters than it opened with,
+            # but not that of its text. An item's first paragraph starts where the item's content
+            # does: past its marker, right after white space, which a misplaced start is not.
+            if leading and not (start > containers[-1] and self._after_blank(start)):
+                start = self._after_marker(containers[-1])  # -1: the content is on a later line
+            if (start < 0 or not leading) and span and self._misplaced(span[0], span[1]):
+                number = bisect_right(self.starts, _start(_first_leaf(head)))
+                start = self.starts[number - 1] + self._content_start(number, containers)
+            elif start < 0:
+                start = span[0] if span else 0
         first = bisect_right(self.starts, start)
         if after >= 0:
             last = bisect_right(self.starts, after) - 1
@@ -493,7 +495,7 @@ class _Adapter:
         position += 1  # the bullet, or the ordered list's delimiter
         while position < len(line) and line[position] in " \t":
             position += 1
-        return marker + position - (marker - self.starts[number - 1]) if position < len(line) else -1
+        return self.starts[number - 1] + position if position < len(line) else -1
 
     def _content_start(self, number: int, containers: tuple[int, ...]) -> int:
         """Where line ``number``'s containers end: past its quote markers, and on the innermost list
